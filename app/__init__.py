@@ -1,0 +1,53 @@
+"""Jalons: case management for PLIE teams, measuring progress toward durable employment."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import configure
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, error pages and commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure(app, test_config)
+
+    from app import database  # noqa: F401  (registers the SQLite connection hooks)
+    from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+
+    from app import sessions, web
+
+    sessions.init_app(app)
+    web.init_app(app)
+
+    from app.admin.views import bp as admin_bp
+    from app.auth.views import bp as auth_bp
+    from app.main.views import bp as main_bp
+    from app.participants.views import bp as participants_bp
+    from app.supervision.views import bp as supervision_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(participants_bp)
+    app.register_blueprint(supervision_bp)
+    app.register_blueprint(admin_bp)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,70 @@
+"""Writing to the audit log: one function, used by every view that touches personal data."""
+
+import json
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from app.extensions import db
+from app.models import AuditEvent
+
+
+def client_ip() -> str:
+    """The caller's address as seen by the app (the proxy must set REMOTE_ADDR correctly)."""
+    return (request.remote_addr or "") if has_request_context() else ""
+
+
+def record(action: str, target=None, user=None, actor: str = "", **detail) -> AuditEvent:
+    """Add an audit event to the session; the view's commit writes it."""
+    if user is None and has_request_context() and current_user.is_authenticated:
+        user = current_user
+    target_type, target_id = describe_target(target)
+    event = AuditEvent(
+        user_id=user.id if user is not None else None,
+        actor=user.email if user is not None else actor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        ip=client_ip(),
+        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else "",
+    )
+    db.session.add(event)
+    return event
+
+
+def describe_target(target) -> tuple[str, str]:
+    """Return (type, identifier) for a model instance, or blanks."""
+    if target is None:
+        return "", ""
+    identifier = getattr(target, "public_id", None) or getattr(target, "id", "")
+    return type(target).__name__.lower(), str(identifier)
+
+
+def record_now(action: str, target=None, user=None, actor: str = "", **detail) -> None:
+    """Write an audit event in its own commit, for requests that end in an error page."""
+    record(action, target=target, user=user, actor=actor, **detail)
+    db.session.commit()
+
+
+ACTION_LABELS = {
+    "login.success": "Connexion réussie",
+    "login.failure": "Échec de connexion",
+    "login.locked": "Connexion refusée (compte verrouillé)",
+    "logout": "Déconnexion",
+    "session.expired": "Session expirée",
+    "password.change": "Changement de mot de passe",
+    "access.denied": "Accès refusé",
+    "participant.list": "Consultation de la liste des participants",
+    "participant.view": "Consultation d'un dossier",
+    "participant.create": "Création d'un dossier",
+    "participant.update": "Modification d'un dossier",
+    "participant.update_conflict": "Modification concurrente refusée",
+    "user.create": "Création d'un compte",
+    "user.update": "Modification d'un compte",
+    "user.deactivate": "Désactivation d'un compte",
+    "user.reactivate": "Réactivation d'un compte",
+    "user.password_reset": "Réinitialisation d'un mot de passe",
+    "structure.create": "Création d'une structure",
+    "structure.update": "Modification d'une structure",
+    "audit.view": "Consultation du journal d'audit",
+}

@@ -1,0 +1,53 @@
+"""Command-line tasks: demo data and account creation."""
+
+import click
+import sqlalchemy as sa
+
+from app.auth.operations import normalise_email, set_password
+from app.extensions import db
+from app.passwords import password_problems
+
+
+def init_app(app) -> None:
+    """Register the commands on the application."""
+    app.cli.add_command(demo_seed)
+    app.cli.add_command(create_user)
+
+
+@click.command("demo-seed")
+@click.option("--participants", default=120, show_default=True, help="Participants to create.")
+def demo_seed(participants: int) -> None:
+    """Fill an empty database with demo structures, accounts and participants (idempotent)."""
+    from app.demo import DEMO_LOGINS, seed_demo
+
+    created = seed_demo(participants)
+    if created:
+        click.echo(f"Données de démonstration créées ({participants} participants).")
+    else:
+        click.echo("Données de démonstration déjà présentes : rien à faire.")
+    click.echo(DEMO_LOGINS)
+
+
+@click.command("create-user")
+@click.option("--email", prompt="Adresse e-mail")
+@click.option("--first-name", prompt="Prénom")
+@click.option("--last-name", prompt="Nom")
+@click.option("--role", type=click.Choice(["admin", "supervisor", "referent"]), default="admin",
+              show_default=True)
+@click.password_option("--password", prompt="Mot de passe")
+def create_user(email, first_name, last_name, role, password) -> None:
+    """Create an account from the command line (the first administrator of a new instance)."""
+    from app.models import User
+
+    email = normalise_email(email)
+    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+        raise click.ClickException("Un compte utilise déjà cette adresse e-mail.")
+    problems = password_problems(password, [email, first_name, last_name])
+    if problems:
+        raise click.ClickException(problems[0])
+    user = User(email=email, first_name=first_name, last_name=last_name, role=role,
+                password_hash="")
+    set_password(user, password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Compte créé : {email} ({role}).")

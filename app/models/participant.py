@@ -1,0 +1,66 @@
+"""The participant (bénéficiaire): identity and contact for now."""
+
+import secrets
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.domain.people import age_on
+from app.models.base import Base, UTCDateTime, utcnow
+from app.models.user import User
+from app.text import search_key
+
+
+def new_public_id() -> str:
+    """Return an opaque identifier for URLs, so ids cannot be enumerated."""
+    return secrets.token_urlsafe(9)
+
+
+class Participant(Base):
+    """A person accompanied by the PLIE."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(24), unique=True, default=new_public_id)
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    # Unaccented, lower-case "last first" kept in step with the names, for search.
+    name_key: Mapped[str] = mapped_column(sa.String(210), index=True, default="")
+    sex: Mapped[str] = mapped_column(sa.String(2), default="")
+    birth_date: Mapped[date | None] = mapped_column(sa.Date)
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    phone: Mapped[str] = mapped_column(sa.String(30), default="")
+    address: Mapped[str] = mapped_column(sa.String(250), default="")
+    postcode: Mapped[str] = mapped_column(sa.String(5), default="")
+    city: Mapped[str] = mapped_column(sa.String(120), default="")
+    referent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    referent: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.CheckConstraint("sex IN ('', 'F', 'M', 'X')", name="sex"),
+    )
+
+    @property
+    def full_name(self) -> str:
+        """First name then last name, as printed."""
+        return f"{self.first_name} {self.last_name}"
+
+    def refresh_name_key(self) -> None:
+        """Recompute the search key after a name change."""
+        self.name_key = search_key(f"{self.last_name} {self.first_name}")
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on the given day."""
+        if self.birth_date is None:
+            return None
+        return age_on(self.birth_date, day)
+
+
+SEX_LABELS = {"F": "Femme", "M": "Homme", "X": "Non-binaire"}

@@ -1,0 +1,76 @@
+"""The participant identity and contact form."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, HiddenField, IntegerField, SelectField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+
+from app.clock import paris_today
+from app.domain.people import age_on
+from app.forms import StrippedStringField, no_control_characters
+
+MIN_AGE = 16
+MAX_AGE = 99
+SEX_CHOICES = [("", "— Choisir —"), ("F", "Femme"), ("M", "Homme"), ("X", "Non-binaire")]
+
+
+class ParticipantForm(FlaskForm):
+    """Identity and contact of a participant."""
+
+    last_name = StrippedStringField(
+        "Nom", validators=[DataRequired("Saisissez le nom."), Length(max=100), no_control_characters]
+    )
+    first_name = StrippedStringField(
+        "Prénom",
+        validators=[DataRequired("Saisissez le prénom."), Length(max=100), no_control_characters],
+    )
+    sex = SelectField("Sexe", choices=SEX_CHOICES, validate_choice=True, default="")
+    birth_date = DateField(
+        "Date de naissance",
+        validators=[Optional()],
+        format="%Y-%m-%d",
+    )
+    phone = StrippedStringField(
+        "Téléphone",
+        validators=[
+            Optional(),
+            Regexp(r"^\+?[0-9 .\-()]{6,20}$", message="Numéro de téléphone invalide."),
+        ],
+    )
+    email = EmailField(
+        "Adresse e-mail",
+        validators=[Optional(), Length(max=254), Email("Adresse e-mail invalide.")],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    address = StrippedStringField(
+        "Adresse", validators=[Optional(), Length(max=250), no_control_characters]
+    )
+    postcode = StrippedStringField(
+        "Code postal",
+        validators=[Optional(), Regexp(r"^[0-9]{5}$", message="Le code postal compte 5 chiffres.")],
+    )
+    city = StrippedStringField(
+        "Commune", validators=[Optional(), Length(max=120), no_control_characters]
+    )
+    referent_id = SelectField("Référent(e) de parcours", coerce=int, validate_choice=True)
+    version = HiddenField()
+
+    def validate_birth_date(self, field):
+        """Refuse birth dates that make the person younger than 16 or older than 99."""
+        if field.data is None:
+            return
+        age = age_on(field.data, paris_today())
+        if age < MIN_AGE or age > MAX_AGE:
+            raise ValidationError(
+                f"Cette date de naissance donne un âge de {age} ans : vérifiez-la "
+                f"(le PLIE accompagne des personnes de {MIN_AGE} à {MAX_AGE} ans)."
+            )
+
+
+class SearchForm(FlaskForm):
+    """Search the participants list."""
+
+    class Meta:
+        csrf = False
+
+    q = StrippedStringField("Rechercher", validators=[Optional(), Length(max=100)])
+    page = IntegerField(validators=[Optional()])

@@ -1,0 +1,131 @@
+"""Participant list, creation, file and identity edits."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import audit
+from app.extensions import db
+from app.models import Participant
+from app.models.participant import SEX_LABELS
+from app.participants.forms import ParticipantForm, SearchForm
+from app.participants.queries import referent_choices, search_participants
+from app.permissions import PARTICIPANT_ROLES, get_participant_or_deny, roles_required
+
+bp = Blueprint("participants", __name__, url_prefix="/participants")
+
+EDITABLE_FIELDS = ("last_name", "first_name", "sex", "birth_date", "phone", "email", "address",
+                   "postcode", "city", "referent_id")
+
+
+@bp.route("")
+@roles_required(*PARTICIPANT_ROLES)
+def index():
+    """Search and page through the participants the user may see."""
+    form = SearchForm(request.args)
+    text = form.q.data if form.validate() else ""
+    sort = request.args.get("tri", "nom")
+    page = db.paginate(
+        search_participants(current_user, text or "", sort),
+        per_page=current_app.config["PARTICIPANTS_PER_PAGE"],
+        error_out=False,
+    )
+    audit.record("participant.list", query=text or "", page=page.page, shown=len(page.items))
+    db.session.commit()
+    return render_template("participants/index.html", form=form, page=page, sort=sort)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*PARTICIPANT_ROLES)
+def new():
+    """Record a new participant, assigned to the référent who creates it by default."""
+    form = ParticipantForm()
+    form.referent_id.choices = referent_choices(current_user)
+    if request.method == "GET" and current_user.is_referent:
+        form.referent_id.data = current_user.id
+    if form.validate_on_submit():
+        participant = Participant()
+        apply_form(form, participant)
+        db.session.add(participant)
+        db.session.flush()
+        audit.record("participant.create", target=participant)
+        db.session.commit()
+        flash(f"Le dossier de {participant.full_name} est créé.", "success")
+        return redirect(url_for("participants.show", public_id=participant.public_id))
+    return render_template("participants/form.html", form=form, participant=None), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/<public_id>")
+@roles_required(*PARTICIPANT_ROLES)
+def show(public_id):
+    """The participant's file."""
+    participant = get_participant_or_deny(public_id, joinedload(Participant.referent))
+    audit.record("participant.view", target=participant)
+    db.session.commit()
+    return render_template("participants/show.html", p=participant, sex_labels=SEX_LABELS)
+
+
+@bp.route("/<public_id>/edit", methods=["GET", "POST"])
+@roles_required(*PARTICIPANT_ROLES)
+def edit(public_id):
+    """Edit identity and contact; a stale version is refused with both versions shown."""
+    participant = get_participant_or_deny(public_id, joinedload(Participant.referent))
+    form = ParticipantForm(obj=participant)
+    form.referent_id.choices = referent_choices(current_user)
+    if participant.referent_id not in {value for value, _ in form.referent_id.choices}:
+        form.referent_id.choices.append((participant.referent_id, participant.referent.full_name))
+    if request.method == "GET":
+        form.version.data = str(participant.version)
+    if form.validate_on_submit():
+        if form.version.data != str(participant.version):
+            return conflict(form, participant)
+        changed = apply_form(form, participant)
+        try:
+            db.session.flush()
+        except StaleDataError:
+            db.session.rollback()
+            participant = get_participant_or_deny(public_id)
+            return conflict(form, participant)
+        audit.record("participant.update", target=participant, fields=changed)
+        db.session.commit()
+        flash("Les modifications sont enregistrées.", "success")
+        return redirect(url_for("participants.show", public_id=participant.public_id))
+    return render_template("participants/form.html", form=form, participant=participant), (
+        400 if form.errors else 200
+    )
+
+
+def apply_form(form: ParticipantForm, participant: Participant) -> list[str]:
+    """Copy the form into the participant; return the names of the fields that changed."""
+    changed = []
+    for name in EDITABLE_FIELDS:
+        value = form[name].data
+        if value is None and name not in ("birth_date", "referent_id"):
+            value = ""
+        if getattr(participant, name) != value:
+            setattr(participant, name, value)
+            changed.append(name)
+    participant.refresh_name_key()
+    return changed
+
+
+def conflict(form: ParticipantForm, participant: Participant):
+    """Answer 409 with the colleague's saved version and the typed one, ready to re-save."""
+    audit.record("participant.update_conflict", target=participant)
+    db.session.commit()
+    rows = []
+    for name in EDITABLE_FIELDS:
+        saved = getattr(participant, name)
+        typed = form[name].data
+        if name == "referent_id":
+            saved = participant.referent.full_name if participant.referent else ""
+            typed = dict(form.referent_id.choices).get(typed, "")
+        rows.append((form[name].label.text, saved, typed, (saved or "") != (typed or "")))
+    # The typed values stay in the form; the version moves on so that saving again is deliberate.
+    form.version.data = str(participant.version)
+    return render_template(
+        "participants/conflict.html", form=form, participant=participant, rows=rows
+    ), 409
