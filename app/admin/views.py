@@ -122,7 +122,9 @@ def user_edit(user_id):
         if email_taken(form.email.data, except_id=user.id):
             form.email.errors.append("Un compte utilise déjà cette adresse e-mail.")
         elif user.id == current_user.id and form.role.data != Role.ADMIN:
-            form.role.errors.append("Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
+            form.role.errors.append(
+                "Vous ne pouvez pas retirer votre propre rôle d'administrateur."
+            )
         else:
             changed = apply_user_form(form, user)
             if "role" in changed:
@@ -175,7 +177,8 @@ def user_deactivate(user_id):
         user.rotate_session_token()
         audit.record("user.deactivate", target=user)
         db.session.commit()
-        flash(f"Le compte de {user.full_name} est désactivé ; ses sessions sont fermées.", "success")
+        flash(f"Le compte de {user.full_name} est désactivé ; ses sessions sont fermées.",
+              "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/confirm.html", form=form, user=user, action="deactivate",
                            caseload=caseload)
@@ -236,7 +239,8 @@ def structure_form(structure_id=None):
     structure = db.get_or_404(Structure, structure_id) if structure_id else None
     form = StructureForm(obj=structure)
     if form.validate_on_submit():
-        query = sa.select(Structure.id).where(sa.func.lower(Structure.name) == form.name.data.lower())
+        same_name = sa.func.lower(Structure.name) == form.name.data.lower()
+        query = sa.select(Structure.id).where(same_name)
         if structure is not None:
             query = query.where(Structure.id != structure.id)
         if db.session.scalar(query) is not None:

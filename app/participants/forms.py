@@ -17,7 +17,8 @@ class ParticipantForm(FlaskForm):
     """Identity and contact of a participant."""
 
     last_name = StrippedStringField(
-        "Nom", validators=[DataRequired("Saisissez le nom."), Length(max=100), no_control_characters]
+        "Nom",
+        validators=[DataRequired("Saisissez le nom."), Length(max=100), no_control_characters],
     )
     first_name = StrippedStringField(
         "Prénom",

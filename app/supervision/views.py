@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
-from flask_login import current_user
 
 from app import audit
 from app.audit import ACTION_LABELS
