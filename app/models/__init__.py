@@ -2,6 +2,21 @@
 
 from app.models.audit import AuditEvent
 from app.models.participant import Participant
+from app.models.pathway import (
+    Appointment,
+    Barrier,
+    Employment,
+    Interview,
+    Mission,
+    Pathway,
+    ReferentAssignment,
+    Step,
+)
+from app.models.reference import EligibilityCriterion, StepType
 from app.models.user import LoginAttempt, Role, Structure, User
 
-__all__ = ["AuditEvent", "LoginAttempt", "Participant", "Role", "Structure", "User"]
+__all__ = [
+    "Appointment", "AuditEvent", "Barrier", "EligibilityCriterion", "Employment", "Interview",
+    "LoginAttempt", "Mission", "Participant", "Pathway", "ReferentAssignment", "Role", "Step",
+    "StepType", "Structure", "User",
+]

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.people import age_on
 from app.models.base import Base, UTCDateTime, utcnow
+from app.models.reference import EligibilityCriterion, participant_criterion
 from app.models.user import User
 from app.text import search_key
 
@@ -35,12 +36,30 @@ class Participant(Base):
     address: Mapped[str] = mapped_column(sa.String(250), default="")
     postcode: Mapped[str] = mapped_column(sa.String(5), default="")
     city: Mapped[str] = mapped_column(sa.String(120), default="")
+    qpv: Mapped[bool] = mapped_column(default=False)
+    rural: Mapped[bool] = mapped_column(default=False)
+    education_level: Mapped[str] = mapped_column(sa.String(12), default="")
+    labour_status: Mapped[str] = mapped_column(sa.String(12), default="")
+    unemployed_since: Mapped[date | None] = mapped_column(sa.Date)
+    in_education: Mapped[bool] = mapped_column(default=False)
+    rqth: Mapped[bool] = mapped_column(default=False)
+    france_travail_id: Mapped[str] = mapped_column(sa.String(11), default="", index=True)
     referent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     referent: Mapped[User | None] = relationship()
+    criteria: Mapped[list[EligibilityCriterion]] = relationship(
+        secondary=participant_criterion, order_by=EligibilityCriterion.position
+    )
+    pathways: Mapped[list["Pathway"]] = relationship(
+        back_populates="participant", order_by="Pathway.orientation_date",
+        cascade="all, delete-orphan"
+    )
+    assignments: Mapped[list["ReferentAssignment"]] = relationship(
+        order_by="ReferentAssignment.started_on", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -55,6 +74,11 @@ class Participant(Base):
     def refresh_name_key(self) -> None:
         """Recompute the search key after a name change."""
         self.name_key = search_key(f"{self.last_name} {self.first_name}")
+
+    @property
+    def current_pathway(self):
+        """The latest pathway (open or not), or None."""
+        return self.pathways[-1] if self.pathways else None
 
     def age_on(self, day: date) -> int | None:
         """Age in whole years on the given day."""
