@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.reference import EligibilityCriterion, participant_criterion
 from app.models.user import User
 from app.text import search_key
+
+if TYPE_CHECKING:
+    from app.models.pathway import Pathway, ReferentAssignment
 
 
 def new_public_id() -> str:
