@@ -39,6 +39,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
     from app.participants.views import bp as participants_bp
+    from app.pathway.barriers import bp as barriers_bp
+    from app.pathway.employment import bp as employment_bp
+    from app.pathway.entry import bp as entry_bp
+    from app.pathway.interviews import bp as interviews_bp
+    from app.pathway.steps import bp as steps_bp
     from app.supervision.views import bp as supervision_bp
 
     app.register_blueprint(main_bp)
@@ -46,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(participants_bp)
     app.register_blueprint(supervision_bp)
     app.register_blueprint(admin_bp)
+    for pathway_bp in (entry_bp, steps_bp, employment_bp, interviews_bp, barriers_bp):
+        app.register_blueprint(pathway_bp)
 
     from app import cli
 

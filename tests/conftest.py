@@ -170,3 +170,23 @@ def participant(referent):
     """A participant followed by the référent fixture."""
     return factories.ParticipantFactory(referent=referent, first_name="Hélène",
                                         last_name="Dupré")
+
+
+@pytest.fixture
+def fresh_request_globals(app):
+    """Give every request an empty `g`, as a real request's own application context would.
+
+    The `app` fixture keeps one application context pushed for the whole test and requests
+    reuse it, so `g` (where Flask-Login caches the current user) would otherwise carry one
+    request's user into the next, even across two test clients.
+    """
+    from flask import g, request_started
+
+    def forget(_sender, **_extra):
+        """Drop whatever the previous request left in `g`."""
+        for name in list(g):
+            g.pop(name)
+
+    request_started.connect(forget, app)
+    yield
+    request_started.disconnect(forget, app)

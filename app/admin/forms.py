@@ -1,13 +1,13 @@
 """Forms of the administration pages: users and structures."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from app.forms import StrippedStringField, no_control_characters
 from app.models.user import ROLE_LABELS
 
-ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 PHONE = Regexp(r"^\+?[0-9 .\-()]{6,20}$", message="Numéro de téléphone invalide.")
 
 

@@ -1,7 +1,7 @@
 """The participant identity and contact form."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, HiddenField, IntegerField, SelectField
+from wtforms import DateField, EmailField, HiddenField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from app.clock import paris_today
@@ -10,7 +10,9 @@ from app.forms import StrippedStringField, no_control_characters
 
 MIN_AGE = 16
 MAX_AGE = 99
-SEX_CHOICES = [("", "— Choisir —"), ("F", "Femme"), ("M", "Homme"), ("X", "Non-binaire")]
+# SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices (3.4 drops them).
+SEX_CHOICES = [SelectChoice("", "— Choisir —"), SelectChoice("F", "Femme"),
+               SelectChoice("M", "Homme"), SelectChoice("X", "Non-binaire")]
 
 
 class ParticipantForm(FlaskForm):

@@ -2,13 +2,17 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
+from app.clock import paris_today
+from app.domain import catalogue
 from app.extensions import db
 from app.models import Participant
 from app.models.participant import SEX_LABELS
+from app.participants.file import file_header, load_file, step_labels, timeline_svg
 from app.participants.forms import ParticipantForm, SearchForm
 from app.participants.queries import referent_choices, search_participants
 from app.permissions import PARTICIPANT_ROLES, get_participant_or_deny, roles_required
@@ -62,10 +66,25 @@ def new():
 @roles_required(*PARTICIPANT_ROLES)
 def show(public_id):
     """The participant's file."""
-    participant = get_participant_or_deny(public_id, joinedload(Participant.referent))
+    participant = load_file(public_id)
+    today = paris_today()
+    labels = step_labels()
+    pathway = participant.current_pathway
     audit.record("participant.view", target=participant)
     db.session.commit()
-    return render_template("participants/show.html", p=participant, sex_labels=SEX_LABELS)
+    return render_template(
+        "participants/show.html",
+        p=participant,
+        pathway=pathway,
+        earlier=participant.pathways[:-1],
+        header=file_header(participant, today),
+        timeline=Markup(timeline_svg(pathway, labels, today)) if pathway else "",
+        labels=labels,
+        editable=pathway is not None and pathway.status == "in_pathway",
+        is_own_referent=participant.referent_id == current_user.id,
+        catalogue=catalogue,
+        sex_labels=SEX_LABELS,
+    )
 
 
 @bp.route("/<public_id>/edit", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """Filters of the audit log."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.audit import ACTION_LABELS
@@ -17,7 +17,10 @@ class AuditFilterForm(FlaskForm):
     user_id = SelectField("Utilisateur", coerce=int, validators=[Optional()], default=0)
     action = SelectField(
         "Action",
-        choices=[("", "Toutes")] + sorted(ACTION_LABELS.items(), key=lambda item: item[1]),
+        choices=[SelectChoice("", "Toutes")] + [
+            SelectChoice(action, label)
+            for action, label in sorted(ACTION_LABELS.items(), key=lambda item: item[1])
+        ],
         validators=[Optional()],
         default="",
     )

@@ -1,0 +1,1 @@
+"""Server-side SVG charts, shared by pages and PDFs (no JavaScript, no external assets)."""

@@ -1,0 +1,25 @@
+"""Calendar arithmetic the rules need: adding months, counting months."""
+
+import calendar
+from datetime import date, timedelta
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def last_day_within(start: date, months: int) -> date:
+    """The last day of a period of `months` months starting on `start` (1 Mar + 1 → 31 Mar)."""
+    return add_months(start, months) - timedelta(days=1)
+
+
+def whole_months_between(start: date, end: date) -> int:
+    """Complete months from start to end (end excluded): 15 Jan → 15 Mar is 2."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    return months

@@ -1,0 +1,1 @@
+"""The individual pathway: entry, steps, employment, interviews, barriers, exit."""
