@@ -1,12 +1,28 @@
 """factory_boy factories for every model, with French fake data."""
 
-from datetime import date
+from datetime import date, time, timedelta
+from decimal import Decimal
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+from app.clock import paris_today
 from app.extensions import db
-from app.models import AuditEvent, LoginAttempt, Participant, Role, Structure, User
+from app.models import (
+    Appointment,
+    AuditEvent,
+    Barrier,
+    Employment,
+    Interview,
+    LoginAttempt,
+    Mission,
+    Participant,
+    Pathway,
+    Role,
+    Step,
+    Structure,
+    User,
+)
 from app.passwords import hash_password
 from app.text import search_key
 
@@ -83,3 +99,100 @@ class LoginAttemptFactory(BaseFactory):
 
     email = "quelqu'un@exemple.fr"
     succeeded = False
+
+
+class PathwayFactory(BaseFactory):
+    """An open pathway: oriented, accepted, contract signed, entered a year ago."""
+
+    class Meta:
+        model = Pathway
+
+    participant = factory.SubFactory(ParticipantFactory)
+    orientation_date = factory.LazyFunction(lambda: paris_today() - timedelta(days=400))
+    prescriber_kind = "france_travail"
+    decision = "accepted"
+    decision_date = factory.LazyAttribute(lambda p: p.orientation_date + timedelta(days=20))
+    contract_signed_on = factory.LazyAttribute(lambda p: p.decision_date + timedelta(days=10))
+    entry_date = factory.LazyAttribute(lambda p: p.contract_signed_on)
+
+
+class StepFactory(BaseFactory):
+    """A remobilisation step in progress."""
+
+    class Meta:
+        model = Step
+
+    pathway = factory.SubFactory(PathwayFactory)
+    type_code = "REMOB"
+    status = "en_cours"
+    actual_start = factory.LazyAttribute(lambda s: s.pathway.entry_date + timedelta(days=15))
+    planned_end = factory.LazyAttribute(lambda s: s.actual_start + timedelta(days=60))
+    provider = "Association Rebond"
+
+
+class EmploymentFactory(BaseFactory):
+    """A six-month CDD at 35 hours."""
+
+    class Meta:
+        model = Employment
+
+    pathway = factory.SubFactory(PathwayFactory)
+    employer = "Boulangerie Martin"
+    contract_type = "CDD"
+    start_date = factory.LazyAttribute(lambda e: e.pathway.entry_date + timedelta(days=100))
+    planned_end = factory.LazyAttribute(lambda e: e.start_date + timedelta(days=182))
+    weekly_hours = Decimal("35")
+    job_title = "Vendeur"
+
+
+class MissionFactory(BaseFactory):
+    """A two-week intérim mission."""
+
+    class Meta:
+        model = Mission
+
+    employment = factory.SubFactory(EmploymentFactory, contract_type="INTERIM", planned_end=None)
+    start_date = factory.LazyAttribute(lambda m: m.employment.start_date)
+    end_date = factory.LazyAttribute(lambda m: m.start_date + timedelta(days=13))
+    hours = Decimal("70")
+
+
+class InterviewFactory(BaseFactory):
+    """A follow-up interview held a week ago."""
+
+    class Meta:
+        model = Interview
+
+    pathway = factory.SubFactory(PathwayFactory)
+    held_on = factory.LazyFunction(lambda: paris_today() - timedelta(days=7))
+    start_time = time(9, 30)
+    end_time = time(10, 15)
+    mode = "presentiel"
+    kind = "suivi"
+    topics = "Recherche d'emploi"
+    note = "Point sur les candidatures envoyées."
+
+
+class AppointmentFactory(BaseFactory):
+    """A planned appointment next week."""
+
+    class Meta:
+        model = Appointment
+
+    pathway = factory.SubFactory(PathwayFactory)
+    scheduled_on = factory.LazyFunction(lambda: paris_today() + timedelta(days=7))
+    scheduled_time = time(14, 0)
+    purpose = "Suivi mensuel"
+
+
+class BarrierFactory(BaseFactory):
+    """An important mobility barrier identified at entry."""
+
+    class Meta:
+        model = Barrier
+
+    pathway = factory.SubFactory(PathwayFactory)
+    theme = "mobilite"
+    situation = "Pas de permis de conduire."
+    severity = 2
+    identified_on = factory.LazyAttribute(lambda b: b.pathway.entry_date)
