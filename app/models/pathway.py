@@ -76,16 +76,18 @@ class Pathway(Versioned, Base):
     )
     employments: Mapped[list["Employment"]] = relationship(
         foreign_keys="Employment.pathway_id", cascade="all, delete-orphan",
-        order_by="Employment.start_date"
+        order_by="Employment.start_date", back_populates="pathway"
     )
     interviews: Mapped[list["Interview"]] = relationship(
-        cascade="all, delete-orphan", order_by="Interview.held_on.desc()"
+        cascade="all, delete-orphan", order_by="Interview.held_on.desc()",
+        back_populates="pathway"
     )
     appointments: Mapped[list["Appointment"]] = relationship(
-        cascade="all, delete-orphan", order_by="Appointment.scheduled_on"
+        cascade="all, delete-orphan", order_by="Appointment.scheduled_on",
+        back_populates="pathway"
     )
     barriers: Mapped[list["Barrier"]] = relationship(
-        cascade="all, delete-orphan", order_by="Barrier.identified_on"
+        cascade="all, delete-orphan", order_by="Barrier.identified_on", back_populates="pathway"
     )
 
     __mapper_args__ = {"version_id_col": Versioned.version}
@@ -196,6 +198,8 @@ class Employment(Versioned, Base):
     job_title: Mapped[str] = mapped_column(sa.String(200), default="")
     rome_code: Mapped[str] = mapped_column(sa.String(5), default="")
 
+    pathway: Mapped[Pathway] = relationship(back_populates="employments",
+                                            foreign_keys=[pathway_id])
     missions: Mapped[list["Mission"]] = relationship(
         back_populates="employment", cascade="all, delete-orphan",
         order_by="Mission.start_date"
@@ -247,6 +251,7 @@ class Interview(Versioned, Base):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
     author = relationship("User")
+    pathway: Mapped[Pathway] = relationship(back_populates="interviews")
     __mapper_args__ = {"version_id_col": Versioned.version}
 
     @property
@@ -277,6 +282,8 @@ class Appointment(Versioned, Base):
         sa.ForeignKey("interview.id", ondelete="SET NULL")
     )
 
+    pathway: Mapped[Pathway] = relationship(back_populates="appointments")
+
     __mapper_args__ = {"version_id_col": Versioned.version}
     __table_args__ = (
         sa.CheckConstraint("attendance IN ('', 'honore', 'excuse', 'absent')",
@@ -301,6 +308,7 @@ class Barrier(Versioned, Base):
     lifted_on: Mapped[date | None] = mapped_column(sa.Date)
 
     steps: Mapped[list[Step]] = relationship(secondary=step_barrier, back_populates="barriers")
+    pathway: Mapped[Pathway] = relationship(back_populates="barriers")
 
     __mapper_args__ = {"version_id_col": Versioned.version}
     __table_args__ = (sa.CheckConstraint("severity BETWEEN 0 AND 3", name="severity"),)

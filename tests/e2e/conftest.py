@@ -23,7 +23,7 @@ from app import create_app
 from app.demo import seed_demo
 from app.extensions import db
 
-CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_PATH = "/nonexistent/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
