@@ -60,9 +60,8 @@ def field_text(form, name: str, value) -> str:
     field = form[name]
     if value is None or value == "":
         return "—"
-    choices = getattr(field, "choices", None)
-    if choices:
-        labels = {str(key): label for key, label in choices}
+    if hasattr(field, "iter_choices"):
+        labels = choice_labels(field)
         if isinstance(value, list | tuple | set):
             return ", ".join(labels.get(str(v), str(v)) for v in value)
         return labels.get(str(value), str(value))
@@ -71,6 +70,11 @@ def field_text(form, name: str, value) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+def choice_labels(field) -> dict[str, str]:
+    """A select field's labels by value, whatever form its choices were given in."""
+    return {str(choice.value): str(choice.label) for choice in field.iter_choices()}
 
 
 def render_conflict(form, record, fields, participant, title: str):

@@ -80,17 +80,17 @@ def entry(public_id):
     ])
 
 
-def support_choices(pathway: Pathway) -> list[tuple[str, str]]:
+def support_choices(pathway: Pathway) -> dict[str, str]:
     """Employments and trainings or creations of the pathway that may support an exit."""
-    choices = [("", "Aucun")]
+    choices = {"": "Aucun"}
     for job in pathway.employments:
         label = f"{CONTRACT_TYPES.get(job.contract_type, job.contract_type)} — {job.employer}"
-        choices.append((f"employment:{job.public_id}", f"Emploi : {label}"))
+        choices[f"employment:{job.public_id}"] = f"Emploi : {label}"
     for step in pathway.steps:
         if step.type_code in {"FORM_Q", "FORM_PQ", "CREA"}:
             label = STEP_LABELS.get(step.type_code, step.type_code)
             detail = step.certification or step.provider or step.legal_form
-            choices.append((f"step:{step.public_id}", f"Étape : {label} {detail}".strip()))
+            choices[f"step:{step.public_id}"] = f"Étape : {label} {detail}".strip()
     return choices
 
 

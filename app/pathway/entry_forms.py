@@ -18,7 +18,7 @@ class OrientationForm(FlaskForm):
         "Date d'orientation", validators=[DataRequired("Indiquez la date d'orientation.")]
     )
     prescriber_kind = SelectField(
-        "Prescripteur", choices=[("", "— Choisir —")] + list(PRESCRIBER_KINDS.items()),
+        "Prescripteur", choices={"": "— Choisir —", **PRESCRIBER_KINDS},
         validators=[DataRequired("Choisissez le prescripteur.")],
     )
     prescriber_name = StrippedStringField(
@@ -36,7 +36,7 @@ class EntryForm(OrientationForm):
     """Orientation, then the commission's decision, the engagement contract and entry."""
 
     decision = SelectField(
-        "Décision d'entrée", choices=[("", "En attente de décision")] + list(DECISIONS.items()),
+        "Décision d'entrée", choices={"": "En attente de décision", **DECISIONS},
         validators=[Optional()],
     )
     decision_date = DateField("Date de la décision", validators=[Optional()])
@@ -57,9 +57,9 @@ class ExitForm(FlaskForm):
     exit_date = DateField("Date de sortie",
                           validators=[DataRequired("Indiquez la date de sortie.")])
     exit_category = SelectField(
-        "Motif de sortie", choices=[("", "— Choisir —")] + list(EXIT_CATEGORIES.items()),
+        "Motif de sortie", choices={"": "— Choisir —", **EXIT_CATEGORIES},
     )
-    support = SelectField("Emploi, formation ou création à l'appui", choices=[("", "Aucun")],
+    support = SelectField("Emploi, formation ou création à l'appui", choices={"": "Aucun"},
                           validators=[Optional()])
     exit_comment = TextAreaField("Commentaire", validators=[Optional(), Length(max=5000)],
                                  description=NOTE_HELP)

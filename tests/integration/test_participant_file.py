@@ -1,0 +1,94 @@
+"""The participant page: same SQL query count whatever the history, and what it shows."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from tests import factories
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements sent while the block runs."""
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        """Remember one statement."""
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def build_history(participant, size: int):
+    """A pathway with `size` records of each kind, plus an earlier closed pathway."""
+    old = factories.PathwayFactory(participant=participant, exit_category="abandon")
+    old.exit_date = old.entry_date + timedelta(days=60)
+    pathway = factories.PathwayFactory(
+        participant=participant,
+        orientation_date=old.exit_date + timedelta(days=10),
+        decision_date=old.exit_date + timedelta(days=15),
+        contract_signed_on=old.exit_date + timedelta(days=20),
+        entry_date=old.exit_date + timedelta(days=20),
+    )
+    with db.session.no_autoflush:
+        records = build_records(participant, pathway, size)
+    db.session.add_all(records)
+    db.session.commit()
+    return pathway
+
+
+def build_records(participant, pathway, size: int) -> list:
+    """Unsaved records of each kind for the pathway."""
+    records = []
+    for index in range(size):
+        # build() then one commit: 300 records of each kind in a second, not a minute.
+        step = factories.StepFactory.build(pathway=pathway)
+        barrier = factories.BarrierFactory.build(pathway=pathway, steps=[step])
+        job = factories.EmploymentFactory.build(pathway=pathway, contract_type="INTERIM",
+                                                planned_end=None)
+        mission = factories.MissionFactory.build(employment=job)
+        interview = factories.InterviewFactory.build(pathway=pathway,
+                                                     author=participant.referent,
+                                                     topics=f"Entretien {index}")
+        appointment = factories.AppointmentFactory.build(pathway=pathway)
+        records += [step, barrier, job, mission, interview, appointment]
+    return records
+
+
+def page_queries(client, participant) -> int:
+    """Load the participant page and return how many SQL statements it sent."""
+    db.session.expire_all()
+    with count_queries() as statements:
+        response = client.get(f"/participants/{participant.public_id}")
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("role", ["referent", "supervisor"])
+def test_page_query_count_does_not_grow_with_history(client, auth, referent, supervisor, role):
+    """A history of 5 records of each kind costs as many queries as one of 300."""
+    small = factories.ParticipantFactory(referent=referent)
+    large = factories.ParticipantFactory(referent=referent)
+    build_history(small, 5)
+    build_history(large, 300)
+    auth.login(referent if role == "referent" else supervisor)
+    assert page_queries(client, small) == page_queries(client, large)
+
+
+def test_page_shows_header_timeline_and_earlier_pathway(client, auth, participant):
+    """The header gives status and days in pathway; the timeline and old pathway are shown."""
+    build_history(participant, 2)
+    auth.login(participant.referent)
+    page = client.get(f"/participants/{participant.public_id}").get_data(as_text=True)
+    assert "En parcours" in page
+    assert "jours de parcours" in page
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"' in page
+    assert "Parcours précédents" in page
+    assert "Abandon / perdu de vue" in page
