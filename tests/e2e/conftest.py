@@ -6,7 +6,7 @@ CSRF protection stays on: the browser posts the real forms.
 
 Chromium is the system one (/usr/bin/chromium); `playwright install` is never used. When it is
 missing the browser tests are skipped, unless CI=true or JALONS_REQUIRE_BROWSER=1, where they
-fail.
+fail. Try it with JALONS_CHROMIUM_PATH=/nulle/part.
 """
 
 import os
@@ -23,7 +23,8 @@ from app import create_app
 from app.demo import seed_demo
 from app.extensions import db
 
-CHROMIUM_PATH = "/nonexistent/chromium"
+# Debian's Chromium. JALONS_CHROMIUM_PATH exists only to exercise the skip/fail path.
+CHROMIUM_PATH = os.environ.get("JALONS_CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
