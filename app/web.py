@@ -1,5 +1,6 @@
 """Cross-cutting web concerns: security headers, French error pages, template filters."""
 
+import json
 from datetime import date, datetime
 
 from flask import flash, redirect, render_template, request, url_for
@@ -95,6 +96,19 @@ def nl2br(value: str) -> Markup:
     return Markup("<br>").join(escaped.split("\n"))
 
 
+def audit_detail(value: str) -> str:
+    """Show an audit event's JSON detail as 'key : value' pairs."""
+    if not value:
+        return ""
+    try:
+        detail = json.loads(value)
+    except ValueError:
+        return value
+    if not isinstance(detail, dict):
+        return str(detail)
+    return " · ".join(f"{key} : {item}" for key, item in detail.items())
+
+
 def init_app(app) -> None:
     """Register headers, error handlers and filters."""
     app.after_request(set_security_headers)
@@ -105,5 +119,6 @@ def init_app(app) -> None:
     app.jinja_env.filters["date_fr"] = date_fr
     app.jinja_env.filters["datetime_fr"] = datetime_fr
     app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.filters["audit_detail"] = audit_detail
     app.jinja_env.globals["plie_name"] = lambda: app.config["PLIE_NAME"]
     app.context_processor(lambda: {"today": paris_today()})
