@@ -1,5 +1,6 @@
 """Participant list, creation, file and identity edits."""
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -10,7 +11,7 @@ from app import audit
 from app.clock import paris_today
 from app.domain import catalogue
 from app.extensions import db
-from app.models import Participant
+from app.models import EligibilityCriterion, Participant, ReferentAssignment
 from app.models.participant import SEX_LABELS
 from app.participants.file import file_header, load_file, step_labels, timeline_svg
 from app.participants.forms import ParticipantForm, SearchForm
@@ -20,7 +21,9 @@ from app.permissions import PARTICIPANT_ROLES, get_participant_or_deny, roles_re
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
 EDITABLE_FIELDS = ("last_name", "first_name", "sex", "birth_date", "phone", "email", "address",
-                   "postcode", "city", "referent_id")
+                   "postcode", "city", "qpv", "rural", "france_travail_id", "education_level",
+                   "labour_status", "unemployed_since", "in_education", "rqth", "referent_id")
+NULLABLE_FIELDS = {"birth_date", "referent_id", "unemployed_since"}
 
 
 @bp.route("")
@@ -46,6 +49,7 @@ def new():
     """Record a new participant, assigned to the référent who creates it by default."""
     form = ParticipantForm()
     form.referent_id.choices = referent_choices(current_user)
+    form.criteria.choices = criterion_choices()
     if request.method == "GET" and current_user.is_referent:
         form.referent_id.data = current_user.id
     if form.validate_on_submit():
@@ -94,10 +98,12 @@ def edit(public_id):
     participant = get_participant_or_deny(public_id, joinedload(Participant.referent))
     form = ParticipantForm(obj=participant)
     form.referent_id.choices = referent_choices(current_user)
+    form.criteria.choices = criterion_choices(participant)
     if participant.referent_id not in {value for value, _ in form.referent_id.choices}:
         form.referent_id.choices.append((participant.referent_id, participant.referent.full_name))
     if request.method == "GET":
         form.version.data = str(participant.version)
+        form.criteria.data = [criterion.id for criterion in participant.criteria]
     if form.validate_on_submit():
         if form.version.data != str(participant.version):
             return conflict(form, participant)
@@ -120,15 +126,51 @@ def edit(public_id):
 def apply_form(form: ParticipantForm, participant: Participant) -> list[str]:
     """Copy the form into the participant; return the names of the fields that changed."""
     changed = []
+    previous_referent = participant.referent_id
     for name in EDITABLE_FIELDS:
         value = form[name].data
-        if value is None and name not in ("birth_date", "referent_id"):
+        if value is None and name not in NULLABLE_FIELDS:
             value = ""
         if getattr(participant, name) != value:
             setattr(participant, name, value)
             changed.append(name)
+    chosen = set(form.criteria.data or [])
+    if chosen != {criterion.id for criterion in participant.criteria}:
+        participant.criteria = list(db.session.scalars(
+            sa.select(EligibilityCriterion).where(EligibilityCriterion.id.in_(chosen))
+        )) if chosen else []
+        changed.append("criteria")
+    if participant.referent_id != previous_referent:
+        record_assignment(participant, previous_referent)
     participant.refresh_name_key()
     return changed
+
+
+def record_assignment(participant: Participant, previous_referent: int | None) -> None:
+    """Close the previous référent's assignment and open the new one, for the history."""
+    today = paris_today()
+    for assignment in participant.assignments:
+        if assignment.ended_on is None:
+            assignment.ended_on = today
+    if participant.referent_id is not None:
+        participant.assignments.append(ReferentAssignment(
+            referent_id=participant.referent_id, started_on=today,
+            assigned_by_id=current_user.id,
+        ))
+    if previous_referent is not None:
+        audit.record("participant.reassign", target=participant, previous=previous_referent,
+                     new=participant.referent_id)
+
+
+def criterion_choices(participant: Participant | None = None) -> list[tuple[int, str]]:
+    """Active eligibility criteria, plus any inactive one the participant still holds."""
+    held = {criterion.id for criterion in participant.criteria} if participant else set()
+    rows = db.session.scalars(
+        sa.select(EligibilityCriterion)
+        .where(sa.or_(EligibilityCriterion.active.is_(True), EligibilityCriterion.id.in_(held)))
+        .order_by(EligibilityCriterion.position)
+    )
+    return [(criterion.id, criterion.label) for criterion in rows]
 
 
 def conflict(form: ParticipantForm, participant: Participant):
