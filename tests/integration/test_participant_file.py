@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from app.extensions import db
@@ -92,3 +93,79 @@ def test_page_shows_header_timeline_and_earlier_pathway(client, auth, participan
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"' in page
     assert "Parcours précédents" in page
     assert "Abandon / perdu de vue" in page
+
+
+def participant_form(participant, **changes) -> dict:
+    """The edit form's fields for a participant, with changes."""
+    data = {
+        "last_name": participant.last_name, "first_name": participant.first_name,
+        "sex": participant.sex, "birth_date": participant.birth_date.isoformat(),
+        "postcode": participant.postcode, "city": participant.city,
+        "referent_id": str(participant.referent_id), "version": str(participant.version),
+    }
+    data.update(changes)
+    return data
+
+
+def test_entry_situation_and_criteria_are_saved_and_shown(client, auth, participant):
+    """Labour status, education level, flags and eligibility criteria round-trip to the page."""
+    from app.models import EligibilityCriterion
+
+    rsa, qpv = (db.session.scalar(sa.select(EligibilityCriterion).where(
+        EligibilityCriterion.code == code)) for code in ("RSA", "QPV"))
+    auth.login(participant.referent)
+    response = client.post(f"/participants/{participant.public_id}/edit", data=participant_form(
+        participant, labour_status="unemployed", unemployed_since="2024-01-15",
+        education_level="niveau3", qpv="y", rqth="y", france_travail_id="1234567a",
+        criteria=[str(rsa.id), str(qpv.id)]))
+    assert response.status_code == 302
+    db.session.refresh(participant)
+    assert participant.labour_status == "unemployed"
+    assert participant.france_travail_id == "1234567A"
+    assert {c.code for c in participant.criteria} == {"RSA", "QPV"}
+    page = client.get(f"/participants/{participant.public_id}").get_data(as_text=True)
+    assert "Bénéficiaire du RSA" in page and "ISCED 3-4" in page and "QPV" in page
+    # Unticking every box removes the criteria.
+    client.post(f"/participants/{participant.public_id}/edit",
+                data=participant_form(participant, labour_status="unemployed",
+                                      unemployed_since="2024-01-15"))
+    db.session.refresh(participant)
+    assert participant.criteria == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"labour_status": "employed", "unemployed_since": "2024-01-15"},
+         "ne concerne qu&#39;une personne sans emploi"),
+        ({"labour_status": "unemployed", "unemployed_since": "2099-01-01"}, "dans le futur"),
+        ({"france_travail_id": "12-34"}, "Identifiant France Travail"),
+        ({"education_level": "doctorat"}, "N&#39;est pas un choix valide"),
+    ],
+)
+def test_entry_situation_is_validated(client, auth, participant, changes, message):
+    """Inconsistent situation data is refused in French and nothing is saved."""
+    auth.login(participant.referent)
+    response = client.post(f"/participants/{participant.public_id}/edit",
+                           data=participant_form(participant, **changes))
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert message in body
+    db.session.refresh(participant)
+    assert participant.labour_status == ""
+
+
+def test_changing_referent_keeps_the_history_and_is_audited(client, auth, participant,
+                                                            supervisor, other_referent):
+    """A supervisor reassigning a participant closes the old assignment and opens a new one."""
+    from app.models import AuditEvent
+
+    auth.login(supervisor)
+    response = client.post(f"/participants/{participant.public_id}/edit", data=participant_form(
+        participant, referent_id=str(other_referent.id)))
+    assert response.status_code == 302
+    db.session.refresh(participant)
+    assert participant.referent_id == other_referent.id
+    assert [a.referent_id for a in participant.assignments] == [other_referent.id]
+    assert db.session.scalar(sa.select(AuditEvent.id).where(
+        AuditEvent.action == "participant.reassign")) is not None
