@@ -29,6 +29,13 @@ def home():
     return render_template("main/caseload.html", participants=participants)
 
 
+@bp.route("/a-propos")
+@login_required
+def about():
+    """What Jalons is, its licence and how personal data is protected (no database work)."""
+    return render_template("main/about.html")
+
+
 @bp.route("/healthz")
 def healthz():
     """Report whether the app can reach its database, as JSON."""
