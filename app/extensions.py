@@ -9,7 +9,9 @@ from flask_wtf import CSRFProtect
 
 from app.models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+# Views commit (the audit event) before rendering: expiring every object on commit would make
+# the template reload each one, one query per row (N+1). One session lives for one request.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

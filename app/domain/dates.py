@@ -9,12 +9,17 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year = day.year + month_index // 12
     month = month_index % 12 + 1
+    if year > date.max.year:
+        return date.max  # far beyond any rule's horizon: saturate rather than fail
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def last_day_within(start: date, months: int) -> date:
     """The last day of a period of `months` months starting on `start` (1 Mar + 1 → 31 Mar)."""
-    return add_months(start, months) - timedelta(days=1)
+    end = add_months(start, months)
+    return end if end == date.max else end - timedelta(days=1)
 
 
 def whole_months_between(start: date, end: date) -> int:
