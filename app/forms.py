@@ -51,7 +51,7 @@ def add_problems(form, problems: dict[str, str]) -> bool:
 
 def valid_siret(_form, field):
     """Check a SIRET number's length and check digit (blank is allowed)."""
-    value = (field.data or "").replace(" ", "")
+    value = siret.compact(field.data or "")
     if value and not siret.is_valid(value):
         raise ValidationError("Numéro SIRET invalide : 14 chiffres avec une clé de contrôle.")
     field.data = value

@@ -1,5 +1,6 @@
 """The one permission check: who may reach which participant, and which role sees which page."""
 
+import re
 from functools import wraps
 
 import sqlalchemy as sa
@@ -43,10 +44,20 @@ def deny(status: int, reason: str, target_id: str = "") -> None:
     abort(status)
 
 
+PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
+
+
+def is_public_id(value: str) -> bool:
+    """Whether a URL segment can be an opaque id (anything else cannot exist, e.g. NUL bytes)."""
+    return bool(PUBLIC_ID.match(value or ""))
+
+
 def get_participant_or_deny(public_id: str, *options) -> Participant:
     """Load a participant the current user may reach, or answer 403 (admin) / 404 (others)."""
     if not can_see_participants(current_user):
         deny(403, "role", public_id)
+    if not is_public_id(public_id):
+        deny(404, "malformed_id", public_id[:64])
     participant = db.session.scalar(
         sa.select(Participant).where(Participant.public_id == public_id).options(*options)
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import audit
 from app.extensions import db
 from app.models import Participant, Pathway
-from app.permissions import get_participant_or_deny
+from app.permissions import get_participant_or_deny, is_public_id
 
 
 def load_participant(public_id: str) -> Participant:
@@ -28,6 +28,8 @@ def current_pathway_or_404(participant: Participant, open_only: bool = True) -> 
 
 def load_child(model, public_id: str, pathway: Pathway):
     """A record of the given pathway by its public id, else 404."""
+    if not is_public_id(public_id):
+        abort(404)
     record = db.session.scalar(
         sa.select(model).where(model.public_id == public_id, model.pathway_id == pathway.id)
     )
