@@ -89,12 +89,14 @@ def render_timeline(items: list[TimelineItem], today: date, title: str,
         f'<desc id="tl-desc">{len(items)} éléments du {fr_date(first)} au {fr_date(last)}.'
         f'</desc>'
     )
+    shown_year = None
     for tick in month_ticks(first, last):
         tx = x(tick)
         parts.append(f'<line x1="{tx:.1f}" y1="{TOP - 6}" x2="{tx:.1f}" y2="{total_height}" '
                      f'stroke="#e3e6ea" stroke-width="1"/>')
-        label = MONTHS_FR[tick.month - 1] + (f" {tick.year}" if tick.month == 1 or
-                                              tick == month_ticks(first, last)[0] else "")
+        # The year is written on the first tick of each year shown, so no label is ambiguous.
+        label = MONTHS_FR[tick.month - 1] + (f" {tick.year}" if tick.year != shown_year else "")
+        shown_year = tick.year
         parts.append(f'<text x="{tx + 2:.1f}" y="{TOP - 10}" font-size="11" '
                      f'fill="#495057">{escape(label)}</text>')
     today_x = x(today)

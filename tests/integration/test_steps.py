@@ -623,7 +623,7 @@ def test_section_lists_steps_chronologically_with_their_details(client, signed_i
     assert "Immersion en entreprise (PMSMP)" in rows[1]
     assert "Emploi en SIAE" in rows[2]
     assert "Emploi (hors dispositif)" in rows[3]
-    assert f"Du {entry + timedelta(days=5):%d/%m/%Y} au {entry + timedelta(days=40):%d/%m/%Y}" \
+    assert f"{entry + timedelta(days=5):%d/%m/%Y} → {entry + timedelta(days=40):%d/%m/%Y}" \
         in rows[0]
     assert "Réalisée" in rows[0] and "Freins : Logement" in rows[0]
     assert "Dossier de logement déposé.<br>Relance faite." in rows[0]
