@@ -23,6 +23,7 @@ class TimelineItem:
     end: date | None
     label: str
     planned: bool = False
+    ongoing: bool = False
 
 
 def assign_rows(items: list[TimelineItem], today: date) -> list[tuple[TimelineItem, int]]:
@@ -123,12 +124,14 @@ def draw_item(item: TimelineItem, row: int, lane_y: int, x, today: date) -> str:
     start_x = x(item.start)
     end_x = max(x(item.end or today), start_x + 3)
     width = end_x - start_x
-    opacity = ' fill-opacity="0.6"' if item.end is None else ""
+    opacity = ' fill-opacity="0.6"' if item.end is None or item.ongoing else ""
     bar = (f'<rect x="{start_x:.1f}" y="{top}" width="{width:.1f}" height="16" rx="3" '
            f'fill="{colour}"{opacity}>{tooltip}</rect>')
     if width > 60:
-        text = shorten(item.label, int(width / 6.5))
-        bar += (f'<text x="{start_x + 4:.1f}" y="{top + 12}" font-size="11" fill="#fff">'
+        text = shorten(item.label, int((width - 8) / 7))
+        # Dark text on pale bars (in progress, planned), white on solid ones: readable either way.
+        text_fill = "#212529" if opacity or item.planned else "#fff"
+        bar += (f'<text x="{start_x + 4:.1f}" y="{top + 12}" font-size="11" fill="{text_fill}">'
                 f'{escape(text)}</text>')
     return bar
 

@@ -78,11 +78,13 @@ def timeline_svg(pathway: Pathway, labels: dict[str, str], today: date) -> str:
     """The pathway's steps, contracts and interviews drawn on one axis."""
     items = []
     for step in pathway.steps:
-        if step.start is None or step.status == "abandonnee" and step.actual_start is None:
+        if step.start is None or (step.status == "abandonnee" and step.actual_start is None):
             continue
-        items.append(TimelineItem("step", step.start, step.end if step.status != "en_cours"
-                                  else step.actual_end, labels.get(step.type_code, step.type_code),
-                                  planned=step.status == "prevue"))
+        # A step in progress runs to its planned end; without one, to today (open bar).
+        items.append(TimelineItem("step", step.start, step.end,
+                                  labels.get(step.type_code, step.type_code),
+                                  planned=step.status == "prevue",
+                                  ongoing=step.status == "en_cours"))
     for job in pathway.employments:
         label = f"{CONTRACT_TYPES.get(job.contract_type, job.contract_type)} — {job.employer}"
         if job.missions:
