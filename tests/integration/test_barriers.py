@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from app.clock import paris_today
 from app.extensions import db
 from app.models import AuditEvent, Barrier
 from tests import factories
+from tests.helpers import sign_in
 
 # Requests reuse the test's application context; without this, `g` would keep the previous
 # request's user when a test switches from one role to another.
@@ -27,15 +28,6 @@ def day(offset: int) -> str:
     return (TODAY + timedelta(days=offset)).isoformat()
 
 
-def sign_in(client, user) -> None:
-    """Open a session for the user as start_session() does, without the slow password check."""
-    now = datetime.now(UTC).timestamp()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
-        session["_fresh"] = True
-        session["login_at"] = now
-        session["seen_at"] = now
-        session.permanent = True
 
 
 def barriers() -> list[Barrier]:

@@ -1,7 +1,7 @@
 """Employment episodes (contracts) and intérim missions: forms, rules, section, rights, audit."""
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import AuditEvent, Employment, Mission, Pathway, Step
 from app.pathway.employment import mission_totals, within_pathway
 from tests import factories
+from tests.helpers import sign_in
 
 # Requests reuse the test's application context; without this, `g` would keep the previous
 # request's user when a test switches from one user to another.
@@ -23,15 +24,6 @@ VALID_SIRET = "73282932000074"
 BAD_CHECK_DIGIT_SIRET = "73282932000075"
 
 
-def sign_in(client, user) -> None:
-    """Open a session for the user as start_session() does, without the slow password check."""
-    now = datetime.now(UTC).timestamp()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
-        session["_fresh"] = True
-        session["login_at"] = now
-        session["seen_at"] = now
-        session.permanent = True
 
 
 @pytest.fixture

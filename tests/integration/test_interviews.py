@@ -2,7 +2,7 @@
 
 import html
 import json
-from datetime import UTC, datetime, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import Appointment, AuditEvent, Interview
 from app.pathway.interviews import interview_duration
 from tests import factories
+from tests.helpers import sign_in
 
 # Requests reuse the test's application context; without this, `g` would keep the previous
 # request's user when a test switches from one user to another.
@@ -24,15 +25,6 @@ HOSTILE = settings(max_examples=30, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def sign_in(client, user) -> None:
-    """Open a session for the user as start_session() does, without the slow password check."""
-    now = datetime.now(UTC).timestamp()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
-        session["_fresh"] = True
-        session["login_at"] = now
-        session["seen_at"] = now
-        session.permanent = True
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import json
 import re
-from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -10,24 +9,13 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditEvent, Participant, Structure, User
 from tests import factories
+from tests.helpers import sign_in
 
 # Requests reuse the test's application context; without this, `g` would keep the previous
 # request's user when a test switches from one role to another.
 pytestmark = pytest.mark.usefixtures("fresh_request_globals")
 
 
-def sign_in(client, user) -> None:
-    """Open a session for the user the way start_session() does, without the slow argon2 check.
-
-    test_sign_in_matches_a_real_login keeps this helper honest.
-    """
-    now = datetime.now(UTC).timestamp()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
-        session["_fresh"] = True
-        session["login_at"] = now
-        session["seen_at"] = now
-        session.permanent = True
 
 
 @pytest.fixture
