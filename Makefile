@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+# Test processes: one per core of the 2-core machines the suite runs on.
+TEST_WORKERS ?= 2
 export FLASK_APP := app
 
 .PHONY: run test install install-test migrate seed lint bench clean
@@ -39,7 +41,7 @@ run: seed
 ## Run every test (unit, integration, browser)
 test: install-test
 	$(BIN)/ruff check app tests bench
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check app tests bench
