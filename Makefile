@@ -43,6 +43,13 @@ test: install-test
 	$(BIN)/ruff check app tests bench
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
+## Measure Jalons against its bare page (see bench/README.md); BENCH_DB defaults to a 5 000 PLIE
+BENCH_DB ?= /tmp/jalons-bench.db
+bench: install
+	test -f $(BENCH_DB) || (DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/flask db upgrade && \
+		DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/flask bench-data --participants 5000 --seed 1)
+	$(BIN)/python bench/run.py --database-url sqlite:///$(BENCH_DB)
+
 lint: install-test
 	$(BIN)/ruff check app tests bench
 

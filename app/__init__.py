@@ -30,10 +30,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     login_manager.init_app(app)
 
-    from app import sessions, web
+    from app import diagnostics, sessions, web
 
     sessions.init_app(app)
     web.init_app(app)
+    diagnostics.init_app(app)
 
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp

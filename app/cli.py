@@ -1,9 +1,10 @@
-"""Command-line tasks: demo data and account creation."""
+"""Command-line tasks: demo data, benchmark data and account creation."""
 
 import click
 import sqlalchemy as sa
 
 from app.auth.operations import normalise_email, set_password
+from app.bench_data import bench_data
 from app.extensions import db
 from app.passwords import password_problems
 
@@ -12,6 +13,7 @@ def init_app(app) -> None:
     """Register the commands on the application."""
     app.cli.add_command(demo_seed)
     app.cli.add_command(create_user)
+    app.cli.add_command(bench_data)
 
 
 @click.command("demo-seed")
