@@ -22,6 +22,19 @@ HIDDEN_FIELDS = {"csrf_token", "password", "current_password", "new_password", "
                  "password_confirm", "version"}
 
 
+# Beyond this a list page is empty anyway; a larger ?page= overflowed the SQL OFFSET (500).
+MAX_PAGE = 100_000
+
+
+def requested_page() -> int:
+    """The ?page= number of a list, between 1 and MAX_PAGE (1 when it is not a number)."""
+    try:
+        page = int(request.args.get("page", 1))
+    except (TypeError, ValueError):
+        return 1
+    return min(max(page, 1), MAX_PAGE)
+
+
 def set_security_headers(response):
     """Add the security headers to every response, and no-store for logged-in pages."""
     response.headers.setdefault("Content-Security-Policy", CSP)

@@ -2,7 +2,15 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from app.forms import StrippedStringField, no_control_characters
 from app.models.user import ROLE_LABELS
@@ -35,7 +43,8 @@ class UserForm(FlaskForm):
         "Plafond de portefeuille",
         default=70,
         validators=[
-            DataRequired("Indiquez un plafond (nombre de participants actifs)."),
+            # InputRequired, not DataRequired: a typed 0 must get the range message below.
+            InputRequired("Indiquez un plafond (nombre de participants actifs)."),
             NumberRange(1, 500, "Le plafond doit être compris entre 1 et 500 participants."),
         ],
     )

@@ -12,9 +12,11 @@ from app.auth.operations import set_password
 from app.extensions import db
 from app.models import Participant, Role, Structure, User
 from app.models.user import ROLE_LABELS
+from app.participants.queries import like_escape
 from app.passwords import generate_temporary_password
 from app.permissions import roles_required
 from app.text import search_key
+from app.web import requested_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -43,19 +45,21 @@ def index():
 @roles_required(Role.ADMIN)
 def users():
     """Search and page through accounts."""
-    text = (request.args.get("q") or "").strip()[:100]
+    # Unprintable characters dropped: a NUL byte would crash the PostgreSQL query.
+    text = "".join(ch for ch in request.args.get("q") or "" if ch.isprintable()).strip()[:100]
     role = request.args.get("role", "")
     query = sa.select(User).options(sa.orm.joinedload(User.structure))
     if role in {r.value for r in Role}:
         query = query.where(User.role == role)
-    for word in search_key(text).split()[:5]:
-        pattern = f"%{word}%"
+    for word in text.lower().split()[:5]:
+        # The word as typed ("hélène") and unaccented ("helene"); % and _ are literal.
+        patterns = dict.fromkeys([f"%{like_escape(word)}%", f"%{like_escape(search_key(word))}%"])
         query = query.where(
-            sa.or_(User.email.ilike(pattern), User.last_name.ilike(pattern),
-                   User.first_name.ilike(pattern))
+            sa.or_(*(column.ilike(pattern, escape="\\") for pattern in patterns
+                     for column in (User.email, User.last_name, User.first_name)))
         )
     query = query.order_by(User.active.desc(), User.last_name, User.first_name)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=50, error_out=False)
     return render_template("admin/users.html", page=page, q=text, role=role, labels=ROLE_LABELS)
 
 
@@ -239,11 +243,12 @@ def structure_form(structure_id=None):
     structure = db.get_or_404(Structure, structure_id) if structure_id else None
     form = StructureForm(obj=structure)
     if form.validate_on_submit():
-        same_name = sa.func.lower(Structure.name) == form.name.data.lower()
-        query = sa.select(Structure.id).where(same_name)
+        others = sa.select(Structure.name)
         if structure is not None:
-            query = query.where(Structure.id != structure.id)
-        if db.session.scalar(query) is not None:
+            others = others.where(Structure.id != structure.id)
+        # Compared in Python: SQLite's lower() folds ASCII only ("É" would stay "É").
+        wanted = form.name.data.casefold()
+        if any(name.casefold() == wanted for name in db.session.scalars(others)):
             form.name.errors.append("Une structure porte déjà ce nom.")
         else:
             creating = structure is None

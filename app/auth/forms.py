@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.forms import StrongPassword
+from app.forms import StrongPassword, no_control_characters
 
 
 class LoginForm(FlaskForm):
@@ -12,7 +12,11 @@ class LoginForm(FlaskForm):
 
     email = StringField(
         "Adresse e-mail",
-        validators=[DataRequired("Saisissez votre adresse e-mail."), Length(max=254)],
+        # no_control_characters: a NUL byte would crash the PostgreSQL lookup.
+        validators=[DataRequired("Saisissez votre adresse e-mail."), Length(max=254),
+                    no_control_characters],
+        # Normalised before the length check: lower() can lengthen a string ("İ" → "i̇").
+        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
         render_kw={"autocomplete": "username", "type": "email"},
     )
     password = PasswordField(

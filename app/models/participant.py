@@ -16,6 +16,8 @@ from app.text import search_key
 if TYPE_CHECKING:
     from app.models.pathway import Pathway, ReferentAssignment
 
+NAME_KEY_LENGTH = 210
+
 
 def new_public_id() -> str:
     """Return an opaque identifier for URLs, so ids cannot be enumerated."""
@@ -32,7 +34,7 @@ class Participant(Base):
     first_name: Mapped[str] = mapped_column(sa.String(100))
     last_name: Mapped[str] = mapped_column(sa.String(100))
     # Unaccented, lower-case "last first" kept in step with the names, for search.
-    name_key: Mapped[str] = mapped_column(sa.String(210), index=True, default="")
+    name_key: Mapped[str] = mapped_column(sa.String(NAME_KEY_LENGTH), index=True, default="")
     sex: Mapped[str] = mapped_column(sa.String(2), default="")
     birth_date: Mapped[date | None] = mapped_column(sa.Date)
     email: Mapped[str] = mapped_column(sa.String(254), default="")
@@ -77,7 +79,8 @@ class Participant(Base):
 
     def refresh_name_key(self) -> None:
         """Recompute the search key after a name change."""
-        self.name_key = search_key(f"{self.last_name} {self.first_name}")
+        # Folding can lengthen a name ("ß" → "ss"); the key only serves prefix search.
+        self.name_key = search_key(f"{self.last_name} {self.first_name}")[:NAME_KEY_LENGTH]
 
     @property
     def current_pathway(self):

@@ -118,5 +118,6 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StrippedStringField("Rechercher", validators=[Optional(), Length(max=100)])
+    q = StrippedStringField("Rechercher", validators=[Optional(), Length(max=100),
+                                                      no_control_characters])
     page = IntegerField(validators=[Optional()])

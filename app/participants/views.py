@@ -17,6 +17,7 @@ from app.participants.file import file_header, load_file, step_labels, timeline_
 from app.participants.forms import ParticipantForm, SearchForm
 from app.participants.queries import referent_choices, search_participants
 from app.permissions import PARTICIPANT_ROLES, get_participant_or_deny, roles_required
+from app.web import requested_page
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
@@ -35,6 +36,7 @@ def index():
     sort = request.args.get("tri", "nom")
     page = db.paginate(
         search_participants(current_user, text or "", sort),
+        page=requested_page(),
         per_page=current_app.config["PARTICIPANTS_PER_PAGE"],
         error_out=False,
     )

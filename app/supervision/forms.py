@@ -1,11 +1,22 @@
 """Filters of the audit log."""
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.audit import ACTION_LABELS
-from app.forms import StrippedStringField
+from app.forms import StrippedStringField, no_control_characters
+
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+
+
+def plausible_day(_form, field):
+    """Refuse days the log cannot hold (year 1 or 9999 would also overflow once in UTC)."""
+    if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError("Indiquez une date entre le 1er janvier 2000 et le 31 décembre 2099.")
 
 
 class AuditFilterForm(FlaskForm):
@@ -24,9 +35,10 @@ class AuditFilterForm(FlaskForm):
         validators=[Optional()],
         default="",
     )
-    target = StrippedStringField("Identifiant du dossier", validators=[Optional(), Length(max=64)])
-    start = DateField("Du", validators=[Optional()])
-    end = DateField("Au", validators=[Optional()])
+    target = StrippedStringField("Identifiant du dossier",
+                                 validators=[Optional(), Length(max=64), no_control_characters])
+    start = DateField("Du", validators=[Optional(), plausible_day])
+    end = DateField("Au", validators=[Optional(), plausible_day])
 
     def validate_end(self, field):
         """The end of the period cannot come before its start."""

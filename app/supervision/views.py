@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import AuditEvent, Participant, Role, User
 from app.permissions import roles_required
 from app.supervision.forms import AuditFilterForm
+from app.web import requested_page
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -53,7 +54,7 @@ def audit_log():
     query = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if form.validate():
         query = apply_filters(query, form)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=50, error_out=False)
     audit.record("audit.view", page=page.page)
     db.session.commit()
     return render_template(

@@ -1,5 +1,6 @@
 """Administration: accounts (create, edit, deactivate, reset password), structures, user list."""
 
+import html
 import json
 import re
 
@@ -21,6 +22,11 @@ NEW_USER = {
     "structure_id": "0",
     "caseload_ceiling": "60",
 }
+
+
+def text(response) -> str:
+    """The page as text, HTML entities decoded (an apostrophe is sent as &#39;)."""
+    return html.unescape(response.get_data(as_text=True))
 
 
 def temporary_password(response) -> str:
@@ -88,7 +94,7 @@ def test_admin_creates_user_with_temporary_password(app, client, auth, admin):
     assert response.status_code == 200
     password = temporary_password(response)
     assert len(password) >= 12
-    assert "ne sera plus jamais affiché" in response.get_data(as_text=True)
+    assert "ne sera plus jamais affiché" in text(response)
 
     db.session.rollback()
     user = db.session.scalar(sa.select(User).where(User.email == "nouvelle.referente@exemple.fr"))
@@ -105,7 +111,7 @@ def test_admin_creates_user_with_temporary_password(app, client, auth, admin):
 
     # The password is not shown again anywhere.
     listing = client.get("/admin/users")
-    assert password not in listing.get_data(as_text=True)
+    assert password not in text(listing)
 
 
 def test_new_user_must_change_password_at_first_login(app, client, auth, admin):
@@ -128,7 +134,7 @@ def test_create_refuses_an_email_already_used(client, auth, admin, referent):
     response = client.post("/admin/users/new",
                            data={**NEW_USER, "email": "  REFERENTE@exemple.fr "})
     assert response.status_code == 400
-    assert "Un compte utilise déjà cette adresse e-mail." in response.get_data(as_text=True)
+    assert "Un compte utilise déjà cette adresse e-mail." in text(response)
     assert count(User) == before
     assert events("user.create") == []
 
@@ -146,7 +152,7 @@ def test_create_refuses_invalid_fields_in_french(client, auth, admin, field, val
     before = count(User)
     response = client.post("/admin/users/new", data={**NEW_USER, field: value})
     assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    assert message in text(response)
     assert count(User) == before
 
 
@@ -158,7 +164,7 @@ def test_ceiling_out_of_range_is_refused(client, auth, admin, ceiling):
     response = client.post("/admin/users/new", data={**NEW_USER, "caseload_ceiling": ceiling})
     assert response.status_code == 400
     assert ("Le plafond doit être compris entre 1 et 500 participants."
-            in response.get_data(as_text=True))
+            in text(response))
     assert count(User) == before
 
 
@@ -206,7 +212,7 @@ def test_edit_refuses_out_of_range_ceiling(client, auth, admin, referent):
                            data=user_form_data(referent, caseload_ceiling="501",
                                                version=version))
     assert response.status_code == 400
-    assert "entre 1 et 500" in response.get_data(as_text=True)
+    assert "entre 1 et 500" in text(response)
     db.session.rollback()
     assert db.session.get(User, referent.id).caseload_ceiling == 70
 
@@ -219,7 +225,7 @@ def test_edit_refuses_an_email_of_another_account(client, auth, admin, referent,
                            data=user_form_data(referent, email="Autre.Referent@exemple.fr",
                                                version=version))
     assert response.status_code == 400
-    assert "Un compte utilise déjà cette adresse e-mail." in response.get_data(as_text=True)
+    assert "Un compte utilise déjà cette adresse e-mail." in text(response)
     db.session.rollback()
     assert db.session.get(User, referent.id).email == "referente@exemple.fr"
 
@@ -265,7 +271,7 @@ def test_stale_edit_answers_409_and_keeps_typed_values(client, auth, admin, refe
                           version=stale_version)
     response = client.post(f"/admin/users/{referent.id}/edit", data=data)
     assert response.status_code == 409
-    page = response.get_data(as_text=True)
+    page = text(response)
     assert "modifié par quelqu'un d'autre" in page
     assert 'value="Nom-Tapé-Par-Moi"' in page
     assert 'value="33"' in page
@@ -292,7 +298,7 @@ def test_admin_cannot_remove_own_admin_role(client, auth, admin):
                            data=user_form_data(admin, role="supervisor", version=version))
     assert response.status_code == 400
     assert ("Vous ne pouvez pas retirer votre propre rôle d'administrateur."
-            in response.get_data(as_text=True))
+            in text(response))
     db.session.rollback()
     assert db.session.get(User, admin.id).role == "admin"
 
@@ -303,7 +309,7 @@ def test_admin_cannot_deactivate_themself(client, auth, admin):
     for method in (client.get, client.post):
         response = method(f"/admin/users/{admin.id}/deactivate")
         assert response.status_code == 302
-    page = client.get("/admin/users").get_data(as_text=True)
+    page = text(client.get("/admin/users"))
     assert "Vous ne pouvez pas désactiver votre propre compte." in page
     db.session.rollback()
     assert db.session.get(User, admin.id).active is True
@@ -321,7 +327,7 @@ def test_deactivate_asks_confirmation_then_deactivates(app, client, auth, admin,
     auth.login(admin)
     confirm = client.get(f"/admin/users/{referent.id}/deactivate")
     assert confirm.status_code == 200
-    page = confirm.get_data(as_text=True)
+    page = text(confirm)
     assert "Désactiver le compte de" in page
     assert "2 participants sont encore attribués à ce compte" in page
     db.session.rollback()
@@ -342,7 +348,7 @@ def test_deactivate_asks_confirmation_then_deactivates(app, client, auth, admin,
 def test_deactivate_confirmation_without_caseload_has_no_warning(client, auth, admin, referent):
     """With no participant assigned, the confirmation shows no reassignment warning."""
     auth.login(admin)
-    page = client.get(f"/admin/users/{referent.id}/deactivate").get_data(as_text=True)
+    page = text(client.get(f"/admin/users/{referent.id}/deactivate"))
     assert "encore attribué" not in page
 
 
@@ -372,7 +378,7 @@ def test_reset_password_confirms_then_gives_a_temporary_password(app, client, au
     hash_before = referent.password_hash
     confirm = client.get(f"/admin/users/{referent.id}/reset-password")
     assert confirm.status_code == 200
-    assert "Réinitialiser le mot de passe de" in confirm.get_data(as_text=True)
+    assert "Réinitialiser le mot de passe de" in text(confirm)
     db.session.rollback()
     assert db.session.get(User, referent.id).password_hash == hash_before
 
@@ -419,7 +425,7 @@ def test_admin_creates_and_edits_a_structure(client, auth, admin):
     assert structure.name == "ACI Les Jardins de Cocagne"
     assert structure.active is False  # unchecked box
     assert len(events("structure.update")) == 1
-    listing = client.get("/admin/structures").get_data(as_text=True)
+    listing = text(client.get("/admin/structures"))
     assert "ACI Les Jardins de Cocagne" in listing
 
 
@@ -436,7 +442,7 @@ def test_structure_name_must_be_unique_ignoring_case(client, auth, admin, existi
     before = count(Structure)
     response = client.post("/admin/structures/new", data={"name": typed})
     assert response.status_code == 400
-    assert "Une structure porte déjà ce nom." in response.get_data(as_text=True)
+    assert "Une structure porte déjà ce nom." in text(response)
     assert count(Structure) == before
 
 
@@ -447,7 +453,7 @@ def test_structure_rename_to_another_name_is_refused(client, auth, admin):
     auth.login(admin)
     refused = client.post(f"/admin/structures/{first.id}/edit", data={"name": "ccas de blois"})
     assert refused.status_code == 400
-    assert "Une structure porte déjà ce nom." in refused.get_data(as_text=True)
+    assert "Une structure porte déjà ce nom." in text(refused)
     kept = client.post(f"/admin/structures/{first.id}/edit",
                        data={"name": "CCAS DE TOURS", "active": "y"})
     assert kept.status_code == 302
@@ -460,7 +466,7 @@ def test_structure_without_name_is_refused(client, auth, admin):
     auth.login(admin)
     response = client.post("/admin/structures/new", data={"name": "   "})
     assert response.status_code == 400
-    assert "Saisissez le nom de la structure." in response.get_data(as_text=True)
+    assert "Saisissez le nom de la structure." in text(response)
 
 
 # --- User list: search, role filter, pagination ---------------------------------------------
@@ -472,7 +478,7 @@ def test_users_search_by_name_and_email(client, auth, admin):
     factories.UserFactory(first_name="Marc", last_name="Bonnet", email="m.bonnet@plie.fr")
     auth.login(admin)
     for query in ("lefeb", "LEFEBVRE", "h.lefebvre@", "Hélène", "hélène"):
-        page = client.get("/admin/users", query_string={"q": query}).get_data(as_text=True)
+        page = text(client.get("/admin/users", query_string={"q": query}))
         assert "h.lefebvre@plie.fr" in page, query
         assert "m.bonnet@plie.fr" not in page, query
 
@@ -481,7 +487,7 @@ def test_users_search_treats_wildcards_literally(client, auth, admin, referent):
     """A typed % or _ is a character to find, not a wildcard matching every account."""
     auth.login(admin)
     for query in ("%", "_", "referent_"):
-        page = client.get("/admin/users", query_string={"q": query}).get_data(as_text=True)
+        page = text(client.get("/admin/users", query_string={"q": query}))
         assert "referente@exemple.fr" not in page, query
         assert "Aucun compte ne correspond." in page, query
 
@@ -489,10 +495,10 @@ def test_users_search_treats_wildcards_literally(client, auth, admin, referent):
 def test_users_role_filter(client, auth, admin, referent, supervisor):
     """The role filter keeps only the accounts of that role; an unknown role is ignored."""
     auth.login(admin)
-    page = client.get("/admin/users", query_string={"role": "supervisor"}).get_data(as_text=True)
+    page = text(client.get("/admin/users", query_string={"role": "supervisor"}))
     assert "superviseur@exemple.fr" in page
     assert "referente@exemple.fr" not in page
-    page = client.get("/admin/users", query_string={"role": "pirate"}).get_data(as_text=True)
+    page = text(client.get("/admin/users", query_string={"role": "pirate"}))
     assert "superviseur@exemple.fr" in page and "referente@exemple.fr" in page
 
 
@@ -500,10 +506,10 @@ def test_users_are_paginated_by_50(client, auth, admin):
     """With more than 50 accounts, the rest are on page 2."""
     factories.UserFactory.create_batch(55, last_name="Zola")
     auth.login(admin)
-    first = client.get("/admin/users").get_data(as_text=True)
+    first = text(client.get("/admin/users"))
     assert "Page 1 sur 2" in first
     assert first.count("/edit\"") == 50
-    second = client.get("/admin/users", query_string={"page": 2}).get_data(as_text=True)
+    second = text(client.get("/admin/users", query_string={"page": 2}))
     assert "Page 2 sur 2" in second
     assert second.count("/edit\"") == 6  # 55 + the admin = 56 accounts
 
