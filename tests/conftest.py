@@ -190,3 +190,10 @@ def fresh_request_globals(app):
     request_started.connect(forget, app)
     yield
     request_started.disconnect(forget, app)
+
+
+@pytest.fixture(autouse=True)
+def requests_start_with_empty_g(request):
+    """Apply fresh_request_globals to every test that uses the app, not only those opting in."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("fresh_request_globals")
