@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     diagnostics.init_app(app)
 
+    from app.admin.reference import bp as reference_bp
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(participants_bp)
     app.register_blueprint(supervision_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(reference_bp)
     for pathway_bp in (entry_bp, steps_bp, employment_bp, interviews_bp, barriers_bp):
         app.register_blueprint(pathway_bp)
 

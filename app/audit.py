@@ -90,4 +90,6 @@ ACTION_LABELS = {
     "barrier.update": "Modification d'un frein",
     "barrier.delete": "Suppression d'un frein",
     "participant.reassign": "Changement de référent",
+    "reference.create": "Ajout à une liste de référence",
+    "reference.update": "Modification d'une liste de référence",
 }
