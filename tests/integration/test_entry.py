@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.clock import paris_today
 from app.extensions import db
@@ -169,3 +171,55 @@ def test_pathway_routes_are_scoped(client, auth, participant, request, who):
     for suffix in ("orientation", "entree", "sortie", "reouvrir"):
         assert client.get(f"/participants/{participant.public_id}/parcours/{suffix}"
                           ).status_code == expected
+
+
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["", " ", "<script>alert(1)</script>", "'; DROP TABLE pathway; --",
+                     "9999-12-31", "0001-01-01", "2026-02-30", "-1", "accepted", "\x1b[31m",
+                     "x" * 6000]),
+)
+ENTRY_FIELDS = ["orientation_date", "prescriber_kind", "prescriber_name", "orientation_comment",
+                "decision", "decision_date", "decision_comment", "contract_signed_on",
+                "entry_date", "version"]
+
+
+def pathway_snapshot(pathway_id: int) -> tuple:
+    """The stored pathway, as plain values."""
+    db.session.expire_all()
+    row = db.session.get(Pathway, pathway_id)
+    return (row.orientation_date, row.decision, row.decision_date, row.entry_date,
+            row.exit_date, row.exit_category, row.prescriber_name, row.version)
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.fixed_dictionaries({}, optional={name: HOSTILE_TEXT for name in ENTRY_FIELDS}))
+def test_hostile_entry_posts_never_fail(client, logged_in, data):
+    """Random and hostile values on the entry form: never a 500, nothing saved on a 4xx."""
+    pathway = logged_in.pathways[0] if logged_in.pathways else factories.PathwayFactory(
+        participant=logged_in, decision="", decision_date=None, contract_signed_on=None,
+        entry_date=None)
+    before = pathway_snapshot(pathway.id)
+    response = client.post(entry_url(logged_in), data=data)
+    assert response.status_code in (302, 400, 409)
+    if response.status_code != 302:
+        assert pathway_snapshot(pathway.id) == before
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.fixed_dictionaries({}, optional={
+    name: HOSTILE_TEXT for name in ["exit_date", "exit_category", "support", "exit_comment",
+                                    "version", "reason"]}))
+def test_hostile_exit_and_reopen_posts_never_fail(client, logged_in, data):
+    """Random and hostile values on the exit and reopen forms: never a 500."""
+    pathway = logged_in.pathways[0] if logged_in.pathways else factories.PathwayFactory(
+        participant=logged_in)
+    before = pathway_snapshot(pathway.id)
+    response = client.post(f"/participants/{logged_in.public_id}/parcours/sortie", data=data)
+    assert response.status_code in (302, 400, 409)
+    if response.status_code != 302:
+        assert pathway_snapshot(pathway.id) == before
+    response = client.post(f"/participants/{logged_in.public_id}/parcours/reouvrir", data=data)
+    assert response.status_code in (302, 400)
