@@ -8,7 +8,7 @@ import os
 import time
 
 import sqlalchemy as sa
-from flask import g, has_request_context, request_started
+from flask import has_request_context, request, request_started
 
 
 def init_app(app) -> None:
@@ -23,22 +23,28 @@ def init_app(app) -> None:
     app.after_request(add_headers)
 
 
+# Kept in the WSGI environ rather than in g: g belongs to the application context, which
+# tests share between requests, while the environ is the request's own.
+COUNT = "jalons.query_count"
+STARTED = "jalons.started_at"
+
+
 def start_counting(_sender, **_extra) -> None:
     """Reset the counter and the clock at the start of a request."""
-    g.query_count = 0
-    g.request_started_at = time.perf_counter()
+    request.environ[COUNT] = 0
+    request.environ[STARTED] = time.perf_counter()
 
 
 def count_statement(_conn, _cursor, _statement, _parameters, _context, _executemany) -> None:
     """Count one statement sent to the database during a request."""
-    if has_request_context() and "query_count" in g:
-        g.query_count += 1
+    if has_request_context() and COUNT in request.environ:
+        request.environ[COUNT] += 1
 
 
 def add_headers(response):
     """Report the statement count and the time spent so far (the body is already rendered)."""
-    if "query_count" in g:
-        response.headers["X-Query-Count"] = str(g.query_count)
-        elapsed = (time.perf_counter() - g.request_started_at) * 1000
+    if COUNT in request.environ:
+        response.headers["X-Query-Count"] = str(request.environ[COUNT])
+        elapsed = (time.perf_counter() - request.environ[STARTED]) * 1000
         response.headers["Server-Timing"] = f"app;dur={elapsed:.1f}"
     return response

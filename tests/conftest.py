@@ -174,18 +174,18 @@ def participant(referent):
 
 @pytest.fixture
 def fresh_request_globals(app):
-    """Forget the previous request's user, as a real request's own application context would.
+    """Give every request an empty `g`, as a real request's own application context would.
 
     The `app` fixture keeps one application context pushed for the whole test and requests
-    reuse it, so `g` (where Flask-Login caches the current user) would otherwise carry one
-    request's user into the next, even across two test clients. Only that cache is dropped:
-    other request_started receivers (the benchmark counters) keep what they set.
+    reuse it, so `g` (where Flask-Login caches the current user and Flask-WTF the CSRF token)
+    would otherwise carry one request's state into the next, even across two test clients.
     """
     from flask import g, request_started
 
     def forget(_sender, **_extra):
-        """Drop the user Flask-Login cached during the previous request."""
-        g.pop("_login_user", None)
+        """Drop whatever the previous request left in `g`."""
+        for name in list(g):
+            g.pop(name)
 
     request_started.connect(forget, app)
     yield
