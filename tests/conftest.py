@@ -143,26 +143,29 @@ def auth(client):
 @pytest.fixture
 def referent(app):
     """A référent with no participant yet."""
-    return factories.UserFactory(role="referent", email="referente@exemple.fr")
+    return factories.UserFactory(role="referent", email="referente@exemple.fr",
+                                 first_name="Claire", last_name="Martin")
 
 
 @pytest.fixture
 def other_referent(app):
     """A second référent, from another structure."""
-    return factories.UserFactory(role="referent", email="autre.referent@exemple.fr")
+    return factories.UserFactory(role="referent", email="autre.referent@exemple.fr",
+                                 first_name="Bruno", last_name="Lefort")
 
 
 @pytest.fixture
 def supervisor(app):
     """A supervisor."""
     return factories.UserFactory(role="supervisor", email="superviseur@exemple.fr",
-                                 structure=None)
+                                 first_name="Karim", last_name="Benali", structure=None)
 
 
 @pytest.fixture
 def admin(app):
     """An administrator."""
-    return factories.UserFactory(role="admin", email="admin@exemple.fr", structure=None)
+    return factories.UserFactory(role="admin", email="admin@exemple.fr", first_name="Sophie",
+                                 last_name="Lefèvre", structure=None)
 
 
 @pytest.fixture
@@ -197,3 +200,11 @@ def requests_forget_the_previous_user(request):
     """Apply fresh_request_globals to every test that uses the app, not only those opting in."""
     if "app" in request.fixturenames:
         request.getfixturevalue("fresh_request_globals")
+
+
+@pytest.fixture(autouse=True)
+def deterministic_fake_data():
+    """Reseed factory_boy's Faker before each test, so fake names never vary between runs."""
+    import factory.random
+
+    factory.random.reseed_random("jalons")
