@@ -110,12 +110,7 @@ ID_TABLES = [Structure, User, Participant, ReferentAssignment, Pathway, Employme
              Step, Interview, Appointment, Barrier]
 
 
-@click.command("bench-data")
-@click.option("--participants", type=click.IntRange(min=1), required=True,
-              help="Nombre de participants à créer.")
-@click.option("--seed", default=2026, show_default=True, help="Graine du tirage aléatoire.")
-@click.option("--force", is_flag=True, help="Ajouter même si la base contient des participants.")
-def bench_data(participants: int, seed: int, force: bool) -> None:
+def run(participants: int, seed: int, force: bool) -> None:
     """Fill the database with a large, realistic PLIE for benchmarks (bulk inserts)."""
     existing = db.session.scalar(sa.select(sa.func.count(Participant.id)))
     if existing and not force:

@@ -4,7 +4,6 @@ import click
 import sqlalchemy as sa
 
 from app.auth.operations import normalise_email, set_password
-from app.bench_data import bench_data
 from app.extensions import db
 from app.passwords import password_problems
 
@@ -28,6 +27,19 @@ def demo_seed(participants: int) -> None:
     else:
         click.echo("Données de démonstration déjà présentes : rien à faire.")
     click.echo(DEMO_LOGINS)
+
+
+@click.command("bench-data")
+@click.option("--participants", type=click.IntRange(min=1), required=True,
+              help="Nombre de participants à créer.")
+@click.option("--seed", default=2026, show_default=True, help="Graine du tirage aléatoire.")
+@click.option("--force", is_flag=True, help="Ajouter même si la base contient des participants.")
+def bench_data(participants: int, seed: int, force: bool) -> None:
+    """Fill the database with a large, realistic PLIE for benchmarks (bulk inserts)."""
+    # Imported here: the generator pulls in Faker, which no web worker needs at start-up.
+    from app.bench_data import run
+
+    run(participants, seed, force)
 
 
 @click.command("create-user")

@@ -1,6 +1,8 @@
 """Helpers shared by the integration tests."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from app.clock import paris_today
 
 
 def sign_in(client, user) -> None:
@@ -15,3 +17,8 @@ def sign_in(client, user) -> None:
         session["login_at"] = now
         session["seen_at"] = now
         session.permanent = True
+
+
+def day(offset: int) -> str:
+    """An ISO date `offset` days from today (Paris), as a date input sends it."""
+    return (paris_today() + timedelta(days=offset)).isoformat()

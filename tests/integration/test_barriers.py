@@ -13,7 +13,7 @@ from app.clock import paris_today
 from app.extensions import db
 from app.models import AuditEvent, Barrier
 from tests import factories
-from tests.helpers import sign_in
+from tests.helpers import day, sign_in
 
 # Requests reuse the test's application context; without this, `g` would keep the previous
 # request's user when a test switches from one role to another.
@@ -21,13 +21,6 @@ pytestmark = pytest.mark.usefixtures("fresh_request_globals")
 
 TODAY = paris_today()
 HEALTH_TEXT = "Suivi psychiatrique hebdomadaire au CMP"
-
-
-def day(offset: int) -> str:
-    """An ISO date `offset` days from today."""
-    return (TODAY + timedelta(days=offset)).isoformat()
-
-
 
 
 def barriers() -> list[Barrier]:

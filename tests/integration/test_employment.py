@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import AuditEvent, Employment, Mission, Pathway, Step
 from app.pathway.employment import mission_totals, within_pathway
 from tests import factories
-from tests.helpers import sign_in
+from tests.helpers import day, sign_in
 
 # Requests reuse the test's application context; without this, `g` would keep the previous
 # request's user when a test switches from one user to another.
@@ -22,8 +22,6 @@ pytestmark = pytest.mark.usefixtures("fresh_request_globals")
 
 VALID_SIRET = "73282932000074"
 BAD_CHECK_DIGIT_SIRET = "73282932000075"
-
-
 
 
 @pytest.fixture
@@ -37,11 +35,6 @@ def as_referent(client, referent, pathway):
     """The test client signed in as the participant's référent."""
     sign_in(client, referent)
     return client
-
-
-def day(offset: int) -> str:
-    """An ISO date `offset` days from today, as a date input sends it."""
-    return (paris_today() + timedelta(days=offset)).isoformat()
 
 
 def base_url(participant) -> str:

@@ -11,13 +11,9 @@ from app.clock import paris_today
 from app.extensions import db
 from app.models import AuditEvent, Pathway
 from tests import factories
+from tests.helpers import day
 
 TODAY = paris_today()
-
-
-def day(offset: int) -> str:
-    """An ISO date `offset` days from today."""
-    return (TODAY + timedelta(days=offset)).isoformat()
 
 
 def actions() -> list[str]:

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Appointment, AuditEvent, Interview
 from app.pathway.interviews import interview_duration
 from tests import factories
-from tests.helpers import sign_in
+from tests.helpers import day, sign_in
 
 # Requests reuse the test's application context; without this, `g` would keep the previous
 # request's user when a test switches from one user to another.
@@ -23,8 +23,6 @@ pytestmark = pytest.mark.usefixtures("fresh_request_globals")
 
 HOSTILE = settings(max_examples=30, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
 
 
 @pytest.fixture
@@ -38,11 +36,6 @@ def as_referent(client, referent, pathway):
     """The test client signed in as the participant's référent."""
     sign_in(client, referent)
     return client
-
-
-def day(offset: int) -> str:
-    """An ISO date `offset` days from today, as a date input sends it."""
-    return (paris_today() + timedelta(days=offset)).isoformat()
 
 
 def base_url(participant) -> str:
