@@ -13,10 +13,11 @@ from app.models.pathway import (
     Step,
 )
 from app.models.reference import EligibilityCriterion, StepType
+from app.models.settings import RuleParameter
 from app.models.user import LoginAttempt, Role, Structure, User
 
 __all__ = [
     "Appointment", "AuditEvent", "Barrier", "EligibilityCriterion", "Employment", "Interview",
-    "LoginAttempt", "Mission", "Participant", "Pathway", "ReferentAssignment", "Role", "Step",
-    "StepType", "Structure", "User",
+    "LoginAttempt", "Mission", "Participant", "Pathway", "ReferentAssignment", "Role",
+    "RuleParameter", "Step", "StepType", "Structure", "User",
 ]

@@ -69,8 +69,13 @@ class Pathway(Versioned, Base):
     exit_step_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("step.id", use_alter=True, ondelete="SET NULL")
     )
+    # A job-based exit stays provisional until a supervisor validates it, once the job has
+    # been held for the validation period.
+    exit_validated_on: Mapped[date | None] = mapped_column(sa.Date)
+    exit_validated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
     participant = relationship("Participant", back_populates="pathways")
+    exit_validated_by = relationship("User", foreign_keys=[exit_validated_by_id])
     steps: Mapped[list["Step"]] = relationship(
         back_populates="pathway", foreign_keys="Step.pathway_id", cascade="all, delete-orphan"
     )
