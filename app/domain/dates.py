@@ -3,6 +3,8 @@
 import calendar
 from datetime import date, timedelta
 
+from babel.dates import format_date
+
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
@@ -28,3 +30,8 @@ def whole_months_between(start: date, end: date) -> int:
     if add_months(start, months) > end:
         months -= 1
     return months
+
+
+def french_date(day: date) -> str:
+    """A date as French text: 3 mars 2026."""
+    return format_date(day, "d MMMM y", locale="fr_FR")
