@@ -36,25 +36,33 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     diagnostics.init_app(app)
 
+    from app.admin.dimensions import bp as dimensions_bp
     from app.admin.reference import bp as reference_bp
+    from app.admin.rules import bp as rules_bp
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
     from app.participants.views import bp as participants_bp
+    from app.pathway.assessments import bp as assessments_bp
     from app.pathway.barriers import bp as barriers_bp
     from app.pathway.employment import bp as employment_bp
     from app.pathway.entry import bp as entry_bp
     from app.pathway.interviews import bp as interviews_bp
     from app.pathway.steps import bp as steps_bp
+    from app.progress.views import bp as progress_bp
     from app.supervision.views import bp as supervision_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(participants_bp)
     app.register_blueprint(supervision_bp)
+    app.register_blueprint(progress_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reference_bp)
-    for pathway_bp in (entry_bp, steps_bp, employment_bp, interviews_bp, barriers_bp):
+    app.register_blueprint(dimensions_bp)
+    app.register_blueprint(rules_bp)
+    for pathway_bp in (entry_bp, steps_bp, employment_bp, interviews_bp, barriers_bp,
+                       assessments_bp):
         app.register_blueprint(pathway_bp)
 
     from app import cli

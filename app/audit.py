@@ -72,6 +72,7 @@ ACTION_LABELS = {
     "pathway.entry": "Décision / entrée dans le parcours",
     "pathway.exit": "Sortie du parcours",
     "pathway.reopen": "Annulation d'une sortie (réouverture)",
+    "pathway.exit_validate": "Validation d'une sortie positive",
     "step.create": "Ajout d'une étape",
     "step.update": "Modification d'une étape",
     "step.delete": "Suppression d'une étape",
@@ -92,4 +93,10 @@ ACTION_LABELS = {
     "participant.reassign": "Changement de référent",
     "reference.create": "Ajout à une liste de référence",
     "reference.update": "Modification d'une liste de référence",
+    "assessment.create": "Saisie d'une grille d'évaluation",
+    "assessment.update": "Modification d'une grille d'évaluation",
+    "assessment.delete": "Suppression d'une grille d'évaluation",
+    "dimension.create": "Ajout d'une dimension à la grille d'évaluation",
+    "dimension.update": "Modification d'une dimension de la grille d'évaluation",
+    "settings.update": "Modification des règles",
 }

@@ -2,7 +2,7 @@
 
 `flask bench-data --participants N` fills a migrated database with 3 to 10 structures, one
 référent per 70 participants, a supervisor, and N participants spread over five years (about
-ten interviews, four steps, two employment episodes and two barriers each).
+ten interviews, four steps, two employment episodes, two barriers and two assessment grids each).
 
 app/demo.py builds ORM objects and checks every story against the pathway rules, which is
 right for 120 participants and far too slow for 50 000. Here every record is a plain row with
@@ -66,6 +66,9 @@ from app.domain.people import age_on
 from app.extensions import db
 from app.models import (
     Appointment,
+    Assessment,
+    AssessmentDimension,
+    AssessmentScore,
     Barrier,
     EligibilityCriterion,
     Employment,
@@ -107,7 +110,12 @@ JOB_CONTRACTS = {"IAE": ["CDDI"], "PEC": ["PEC"], "CLAUSE": ["CDD"],
 LEAVING = {"abandon", "sante", "demenagement"}
 # Tables whose ids are chosen here; PostgreSQL sequences are moved past them afterwards.
 ID_TABLES = [Structure, User, Participant, ReferentAssignment, Pathway, Employment, Mission,
-             Step, Interview, Appointment, Barrier]
+             Step, Interview, Appointment, Barrier, Assessment, AssessmentScore]
+# Assessment grids: entry scores, then how a later grid moves each dimension.
+GRID_LEVELS = [1, 2, 3, 4]
+GRID_ENTRY_WEIGHTS = [22, 40, 28, 10]
+GRID_MOVES = [-1, 0, 1, 2]
+GRID_MOVE_WEIGHTS = [8, 45, 37, 10]
 
 
 def run(participants: int, seed: int, force: bool) -> None:
@@ -180,7 +188,8 @@ class Rows:
 
 
 INSERT_ORDER = ["participant", "participant_criterion", "referent_assignment", "pathway",
-                "employment", "mission", "step", "interview", "appointment", "barrier"]
+                "employment", "mission", "step", "interview", "appointment", "barrier",
+                "assessment", "assessment_score"]
 
 
 @dataclass
@@ -196,6 +205,7 @@ class Context:
     criteria: dict[str, int]
     names: dict[str, list[str]]
     notes: dict[str, list[tuple[str, str, str]]]
+    dimensions: list[int] = field(default_factory=list)
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -217,6 +227,9 @@ def generate(participant_count: int, seed: int = 2026) -> dict[str, int]:
         criteria=dict(db.session.execute(sa.select(EligibilityCriterion.code,
                                                    EligibilityCriterion.id)).all()),
         names=name_pools(fake), notes=note_pools(rng, fake),
+        dimensions=list(db.session.scalars(
+            sa.select(AssessmentDimension.id).where(AssessmentDimension.active)
+            .order_by(AssessmentDimension.position))),
     )
     counts: Counter = Counter(structure=len(structures), user_account=len(referents) + 1)
     scenarios = allocate(rng, participant_count, SCENARIOS)
@@ -234,7 +247,8 @@ def generate(participant_count: int, seed: int = 2026) -> dict[str, int]:
 LABELS = {"structure": "structures", "user_account": "comptes", "participant": "participants",
           "pathway": "parcours", "interview": "entretiens", "step": "étapes",
           "employment": "épisodes d'emploi", "mission": "missions", "barrier": "freins",
-          "appointment": "rendez-vous", "referent_assignment": "affectations"}
+          "appointment": "rendez-vous", "referent_assignment": "affectations",
+          "assessment": "grilles d'évaluation", "assessment_score": "scores de grilles"}
 
 
 def finish(ids: Ids) -> None:
@@ -529,6 +543,7 @@ class Story:
         self.exit()
         self.interviews()
         self.appointment()
+        self.assessments()
 
     def status(self, start: date, end: date) -> tuple[str, date | None, date | None]:
         """Status, actual start and actual end of something planned from start to end."""
@@ -683,6 +698,36 @@ class Story:
             "scheduled_time": slot(self.rng), "mode": "presentiel",
             "purpose": "Entretien de suivi", "attendance": "", "interview_id": None,
             "created_at": self.c.created, "updated_at": self.c.created, "version": 1})
+
+    def assessments(self) -> None:
+        """The entry grid and one later: at exit (unless lost from view), else at six months."""
+        if not self.c.dimensions:
+            return
+        entry = self.plan.entry
+        scores = self.c.rng.choices(GRID_LEVELS, weights=GRID_ENTRY_WEIGHTS,
+                                    k=len(self.c.dimensions))
+        self.grid(entry, "entree", scores)
+        if self.plan.exit and self.plan.category != "abandon":
+            later, kind = weekday_back(self.plan.exit), "sortie"
+        else:
+            later, kind = weekday_back(add_months(entry, 6)), "intermediaire"
+        if entry < later <= min(self.end, self.c.today):
+            moves = self.c.rng.choices(GRID_MOVES, weights=GRID_MOVE_WEIGHTS, k=len(scores))
+            self.grid(later, kind, [min(4, max(1, s + m)) for s, m in zip(scores, moves,
+                                                                        strict=True)])
+
+    def grid(self, day: date, kind: str, scores: list[int]) -> None:
+        """Queue one grid and its scores, in the dimensions' order."""
+        assessment_id = self.c.ids.take("assessment")
+        self.c.rows.add("assessment", {
+            "id": assessment_id, "public_id": secrets.token_urlsafe(9),
+            "pathway_id": self.pathway_id, "assessed_on": day, "kind": kind, "comment": "",
+            "author_id": self.referent(day), "created_at": self.stamp(day),
+            "updated_at": self.stamp(day), "version": 1})
+        for dimension_id, score in zip(self.c.dimensions, scores, strict=True):
+            self.c.rows.add("assessment_score", {
+                "id": self.c.ids.take("assessment_score"), "assessment_id": assessment_id,
+                "dimension_id": dimension_id, "score": score})
 
     def referent(self, day: date) -> int:
         """The référent in charge that day."""

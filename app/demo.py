@@ -19,6 +19,7 @@ from app.domain.people import age_on
 from app.extensions import db
 from app.models import EligibilityCriterion, Participant, ReferentAssignment, Role, Structure, User
 from app.passwords import hash_password
+from app.progress.evaluation import pathway_progress
 from app.text import search_key
 
 DEMO_PASSWORD = "jalons-demo-2026"
@@ -96,8 +97,23 @@ def seed_demo(participant_count: int = 120, seed: int = 2026) -> bool:
     db.session.add_all(participants)
     db.session.flush()
     seeder.link_records()
+    validate_old_exits(rng, participants, supervisor, seeder.today)
     db.session.commit()
     return True
+
+
+def validate_old_exits(rng: random.Random, participants: list[Participant], supervisor: User,
+                       today: date) -> None:
+    """Job-based exits proven long ago were validated by the supervisor; recent ones wait."""
+    for participant in participants:
+        for pathway in participant.pathways:
+            if pathway.exit_date is None:
+                continue
+            check = pathway_progress(pathway, today).exit_check
+            if check.state == "ready" and (today - check.validation_due).days > 45:
+                pathway.exit_validated_on = min(
+                    today, check.validation_due + timedelta(days=rng.randint(2, 25)))
+                pathway.exit_validated_by_id = supervisor.id
 
 
 def create_accounts(rng: random.Random) -> list[User]:

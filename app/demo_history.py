@@ -18,11 +18,14 @@ from stdnum import luhn
 
 from app.clock import PARIS
 from app.domain.catalogue import BARRIER_THEMES, SENSITIVE_BARRIER_THEMES
-from app.domain.dates import last_day_within
+from app.domain.dates import add_months, last_day_within
 from app.domain.pathway_rules import default_pass_iae_end
 from app.extensions import db
 from app.models import (
     Appointment,
+    Assessment,
+    AssessmentDimension,
+    AssessmentScore,
     Barrier,
     Employment,
     Interview,
@@ -455,6 +458,16 @@ class Seeder:
         default_factory=list)
     interviews: list[tuple[Pathway, dict]] = field(default_factory=list)
     appointments: list[tuple[Pathway, str | None, dict]] = field(default_factory=list)
+    grid: list[tuple[int, str]] | None = None
+
+    def grid_dimensions(self) -> list[tuple[int, str]]:
+        """The active dimensions of the assessment grid, (id, code) in order, read once."""
+        if self.grid is None:
+            self.grid = [tuple(row) for row in db.session.execute(
+                sa.select(AssessmentDimension.id, AssessmentDimension.code)
+                .where(AssessmentDimension.active)
+                .order_by(AssessmentDimension.position, AssessmentDimension.code))]
+        return self.grid
 
     def add_interview(self, pathway: Pathway, author: User, **row) -> str:
         """Queue an interview row; return its public id (to link its appointment)."""
@@ -701,6 +714,7 @@ class PathwayStory:
         self.interviews()
         if self.exit:
             self.exit_fields()
+        AssessmentStory(self).build()
 
     def diagnostic(self) -> date:
         """The ACC step at entry; return when the main track may start."""
@@ -1351,6 +1365,125 @@ class PathwayStory:
             later = workday(day + days(self.rng.randint(14, 28)))
             self.appointment(later, f"Atelier collectif « {self.rng.choice(WORKSHOPS)} »", "",
                              referent, "collectif", 120)
+
+
+# --- Assessment grids -----------------------------------------------------------------------
+
+# The grid dimension each barrier theme weighs on (administrative, financial and justice
+# barriers have none of their own).
+THEME_DIMENSIONS = {"mobilite": "MOBILITE", "famille": "LOGEMENT", "logement": "LOGEMENT",
+                    "sante": "SANTE", "francais": "COMPETENCES", "numerique": "NUMERIQUE",
+                    "savoir_etre": "SAVOIR_ETRE"}
+# Entry scores of a dimension no barrier points at: (scores, weights).
+ENTRY_SCORES = {"PROJET": ([1, 2, 3], [35, 45, 20]), "RECHERCHE": ([1, 2, 3], [30, 50, 20])}
+DEFAULT_ENTRY_SCORES = ([1, 2, 3, 4], [12, 38, 38, 12])
+# Per dimension and grid: chance to go up a level, and to slip down one, by how it ends.
+PROGRESS = {"emploi_durable": (0.45, 0.03), "formation_qualifiante": (0.45, 0.03),
+            "creation_activite": (0.45, 0.03), "abandon": (0.06, 0.2), "sante": (0.06, 0.2),
+            "demenagement": (0.15, 0.1)}
+USUAL_PROGRESS = (0.3, 0.06)
+STALLED_PROGRESS = (0.05, 0.08)  # about one pathway in five barely moves
+# Where the story itself shows in the scores (a project defined, jobs held), but not for
+# pathways that stall or end in a drop-out or for health reasons.
+NO_STORY_FLOORS = {"abandon", "sante"}
+JOB_KINDS_SEEN = {"JOB", "JOB_INTERIM", "IAE", "PEC", "CLAUSE", "DURABLE", "CREA"}
+GRID_COMMENTS = {
+    "entree": "Grille remplie avec la personne lors de l'entretien d'entrée.",
+    "intermediaire": "Point d'étape à {months} mois, grille relue avec la personne.",
+    "sortie": "Grille de sortie remplie lors du bilan de sortie.",
+}
+
+
+class AssessmentStory:
+    """The grids of one entered pathway: at entry, every six months or so, and at exit.
+
+    Scores follow the story: barriers found at entry pull their dimension down, lifted ones
+    push it up, a project worked on and jobs held show; pathways that end well progress more,
+    some stall, those that end in a drop-out or for health reasons may slip back a little.
+    A random source of its own keeps the rest of the demo identical with or without grids.
+    """
+
+    def __init__(self, story: "PathwayStory"):
+        self.story = story
+        person = story.person
+        self.rng = random.Random(f"grille:{person.first_name}:{person.last_name}:"
+                                 f"{story.entry.isoformat()}")
+        self.dimensions = story.s.grid_dimensions()
+        self.up, self.down = PROGRESS.get(story.category, USUAL_PROGRESS)
+        self.floors = story.category not in NO_STORY_FLOORS
+        if story.category not in PROGRESS and self.rng.random() < 0.2:
+            self.up, self.down, self.floors = (*STALLED_PROGRESS, False)
+
+    def build(self) -> None:
+        """Add the grids to the pathway."""
+        if not self.dimensions:
+            return
+        story = self.story
+        scores = self.entry_scores()
+        self.add(story.entry, "entree", scores)
+        last_contact = min(story.story_end, story.today, story.horizon)
+        closing = workday_before(story.exit) if story.exit and story.category != "abandon" \
+            else None
+        limit = last_contact if closing is None else min(last_contact, closing - days(20))
+        for months in (6, 12):
+            day = workday(add_months(story.entry, months) + days(self.rng.randint(-10, 20)))
+            if day > limit:
+                break
+            scores = self.progress(scores, day)
+            self.add(day, "intermediaire", scores, months=months)
+        if closing is not None and closing >= story.entry:
+            self.add(closing, "sortie", self.progress(scores, closing, leaving=True))
+
+    def entry_scores(self) -> dict[str, int]:
+        """Where the person stands at entry, given the barriers found at the diagnostic."""
+        scores = {}
+        for _id, code in self.dimensions:
+            choices, weights = ENTRY_SCORES.get(code, DEFAULT_ENTRY_SCORES)
+            scores[code] = self.rng.choices(choices, weights=weights)[0]
+        for barrier in self.story.pathway.barriers:
+            code = THEME_DIMENSIONS.get(barrier.theme)
+            if code in scores and barrier.identified_on <= self.story.entry + days(30):
+                scores[code] = min(scores[code], self.rng.choice([1, 1, 2]))
+        return scores
+
+    def progress(self, before: dict[str, int], day: date, leaving: bool = False
+                 ) -> dict[str, int]:
+        """The scores at a later grid: small random moves, then what the story shows."""
+        scores = {}
+        for code, score in before.items():
+            draw = self.rng.random()
+            if draw < self.up:
+                score += 1
+            elif draw > 1 - self.down:
+                score -= 1
+            scores[code] = min(4, max(1, score))
+        for barrier in self.story.pathway.barriers:
+            code = THEME_DIMENSIONS.get(barrier.theme)
+            if code in scores and barrier.lifted_on and barrier.lifted_on <= day:
+                scores[code] = max(scores[code], 3)
+        if leaving and self.story.category == "sante" and "SANTE" in scores:
+            scores["SANTE"] = max(1, min(scores["SANTE"], before["SANTE"] - 1))
+        if not self.floors:
+            return scores
+        done = {a.kind for a in self.story.activities if a.start <= day}
+        if "PROJ" in done and "PROJET" in scores:
+            scores["PROJET"] = max(scores["PROJET"], 3)
+        if done & JOB_KINDS_SEEN:
+            for code in ("SAVOIR_ETRE", "RECHERCHE"):
+                if code in scores:
+                    scores[code] = max(scores[code], 3)
+        if leaving and self.story.category == "emploi_durable" and "RECHERCHE" in scores:
+            scores["RECHERCHE"] = 4
+        return scores
+
+    def add(self, day: date, kind: str, scores: dict[str, int], months: int = 0) -> None:
+        """One grid on that day, filled by the référent in charge."""
+        ids = {code: dimension_id for dimension_id, code in self.dimensions}
+        self.story.pathway.assessments.append(Assessment(
+            assessed_on=day, kind=kind, comment=GRID_COMMENTS[kind].format(months=months),
+            author_id=self.story.person.referent_on(day).id,
+            scores=[AssessmentScore(dimension_id=ids[code], score=score)
+                    for code, score in scores.items()]))
 
 
 SHOWCASE_EMAIL = "referente@demo.jalons.fr"

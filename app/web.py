@@ -3,6 +3,7 @@
 import json
 from datetime import date, datetime
 
+from babel.numbers import format_decimal
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
@@ -96,6 +97,13 @@ def date_fr(value, style: str = "d MMMM y") -> str:
     return str(value)
 
 
+def number_fr(value, pattern: str = "#,##0.#") -> str:
+    """A number the French way: 1 181,5 (narrow spaces between thousands, decimal comma)."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(value, pattern, locale="fr_FR")
+
+
 def datetime_fr(value, style: str = "d MMMM y 'à' HH:mm") -> str:
     """Format a timestamp in Paris time: 22 novembre 2026 à 14:05."""
     if value is None:
@@ -132,6 +140,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["date_fr"] = date_fr
     app.jinja_env.filters["datetime_fr"] = datetime_fr
     app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.filters["number_fr"] = number_fr
     app.jinja_env.filters["audit_detail"] = audit_detail
     app.jinja_env.globals["plie_name"] = lambda: app.config["PLIE_NAME"]
     app.context_processor(lambda: {"today": paris_today()})

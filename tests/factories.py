@@ -4,12 +4,16 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 import factory
+import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
 
 from app.clock import paris_today
 from app.extensions import db
 from app.models import (
     Appointment,
+    Assessment,
+    AssessmentDimension,
+    AssessmentScore,
     AuditEvent,
     Barrier,
     Employment,
@@ -196,3 +200,34 @@ class BarrierFactory(BaseFactory):
     situation = "Pas de permis de conduire."
     severity = 2
     identified_on = factory.LazyAttribute(lambda b: b.pathway.entry_date)
+
+
+class AssessmentFactory(BaseFactory):
+    """An entry grid filled on the pathway's entry date, every active dimension scored 2.
+
+    Pass scores={"MOBILITE": 3, …} to score exactly those dimensions (by code).
+    """
+
+    class Meta:
+        model = Assessment
+
+    pathway = factory.SubFactory(PathwayFactory)
+    assessed_on = factory.LazyAttribute(lambda a: a.pathway.entry_date)
+    kind = "entree"
+    comment = ""
+
+    @factory.post_generation
+    def scores(self, create, extracted, **kwargs):
+        """Attach the scores once the grid exists."""
+        dimensions = db.session.scalars(
+            sa.select(AssessmentDimension).order_by(AssessmentDimension.position)
+        ).all()
+        if extracted is None:
+            wanted = {d.code: 2 for d in dimensions if d.active}
+        else:
+            wanted = dict(extracted)
+        by_code = {d.code: d for d in dimensions}
+        for code, score in wanted.items():
+            self.scores.append(AssessmentScore(dimension=by_code[code], score=score))
+        if create:
+            db.session.commit()

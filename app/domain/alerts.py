@@ -62,11 +62,18 @@ def check_exit(facts: PathwayFacts, durable: DurableEvaluation, as_of: date) -> 
         return ExitCheck("not_job_based")
     if facts.exit_validated_on is not None:
         return ExitCheck("validated")
-    if facts.exit_job_key is None:
+    if facts.exit_job_key is not None:
+        source, key = "job", facts.exit_job_key
+        qualification = durable.qualification_for_job(key)
+    elif facts.exit_step_key is not None:
+        source, key = "step", facts.exit_step_key
+        qualification = durable.qualification_for_step(key)
+    else:
         return ExitCheck("not_qualifying", reason="aucun contrat n'est rattaché à la sortie")
-    qualification = durable.qualification_for_job(facts.exit_job_key)
     if qualification is None:
-        rejection = durable.rejection_for_job(facts.exit_job_key)
+        rejection = durable.rejection_for(source, key)
+        if rejection is not None and rejection.expected_on is not None:
+            return ExitCheck("provisional", rejection.expected_on, reason=rejection.reason)
         reason = rejection.reason if rejection else "le contrat ne remplit aucune règle"
         return ExitCheck("not_qualifying", reason=reason)
     if qualification.state == "validated":

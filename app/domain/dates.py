@@ -2,10 +2,12 @@
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
 
 from babel.dates import format_date
 
 
+@lru_cache(maxsize=65536)  # batch evaluations ask for the same few dates over and over
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
     month_index = day.month - 1 + months
@@ -35,3 +37,15 @@ def whole_months_between(start: date, end: date) -> int:
 def french_date(day: date) -> str:
     """A date as French text: 3 mars 2026."""
     return format_date(day, "d MMMM y", locale="fr_FR")
+
+
+def covered_days(spans: list[tuple[date, date]]) -> int:
+    """Days covered by the union of inclusive date spans (empty spans count nothing)."""
+    total, covered_until = 0, None
+    for start, end in sorted(span for span in spans if span[0] <= span[1]):
+        if covered_until is not None and start <= covered_until:
+            start = covered_until + timedelta(days=1)
+        if start <= end:
+            total += (end - start).days + 1
+        covered_until = end if covered_until is None else max(covered_until, end)
+    return total

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.domain.dates import add_months, french_date, whole_months_between
+from app.domain.dates import add_months, covered_days, french_date, whole_months_between
 from app.domain.facts import JobFact, MissionFact, PathwayFacts, StepFact
 from app.domain.rules import RuleParameters, format_number
 
@@ -88,6 +88,7 @@ class Rejection:
     source: str
     key: int
     reason: str
+    expected_on: date | None = None  # intérim still running: when it meets the rule if so
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +105,14 @@ class DurableEvaluation:
         return next((q for q in self.qualifications if q.source == "job" and key in q.keys),
                     None)
 
-    def rejection_for_job(self, key: int) -> Rejection | None:
-        """Why the given job does not count, if it does not."""
-        return next((r for r in self.rejections if r.source == "job" and r.key == key), None)
+    def qualification_for_step(self, key: int) -> Qualification | None:
+        """The qualification the given step (training, business creation) makes."""
+        return next((q for q in self.qualifications if q.source == "step" and key in q.keys),
+                    None)
+
+    def rejection_for(self, source: str, key: int) -> Rejection | None:
+        """Why the given job or step does not count, if it does not."""
+        return next((r for r in self.rejections if r.source == source and r.key == key), None)
 
     @property
     def first_qualified_on(self) -> date | None:
@@ -291,14 +297,17 @@ def evaluate_interim(jobs: list[JobFact], params: RuleParameters,
             past = [m for m in chain if m.start <= as_of]
             clipped = [MissionFact(m.start, min(m.end, as_of), m.hours) for m in past]
             _, days = day_reaching_days(clipped, 10**9)
-            best_progress = (days, chain_hours(chain, as_of), chain[0].start)
+            running = max(m.end for m in past) >= as_of
+            best_progress = (days, chain_hours(chain, as_of), chain[0].start, running)
     if best_progress is None:
         return [], []
-    days, hours, since = best_progress
+    days, hours, since, running = best_progress
+    # A chain still running meets the rule on this day if the missions go on without a break.
+    expected = as_of + timedelta(days=needed_days - days) if running else None
     reason = (f"intérim : {days} jours et {hours_text(hours.quantize(Decimal('0.1')))} cumulés "
               f"depuis le {french_date(since)} < {needed_days} jours "
               f"({months_text(params.interim_min_months)}) ou {hours_text(needed_hours)}")
-    return [], [Rejection("job", key, reason) for key in keys]
+    return [], [Rejection("job", key, reason, expected) for key in keys]
 
 
 def evaluate_seasonal(jobs: list[JobFact], params: RuleParameters,
@@ -313,11 +322,12 @@ def evaluate_seasonal(jobs: list[JobFact], params: RuleParameters,
             rejections.append(Rejection("job", job.key, "saisonnier sans date de fin"))
         else:
             counted.append(job)
-    if not counted:
-        return [], rejections
+    needed = days_for_months(params.seasonal_min_months)
+    if not counted or sum((job.end - job.start).days + 1 for job in counted) < needed:
+        # Not enough days in all: no window can hold the threshold (the common case).
+        return [], rejections + seasonal_shortfall(counted, params, as_of)
     days = sorted({job.start.toordinal() + offset for job in counted
                    for offset in range((job.end - job.start).days + 1)})
-    needed = days_for_months(params.seasonal_min_months)
     window_start = 0
     for index, ordinal in enumerate(days):
         day = date.fromordinal(ordinal)
@@ -331,18 +341,41 @@ def evaluate_seasonal(jobs: list[JobFact], params: RuleParameters,
             detail = (f"Saisonnier : {months_text(params.seasonal_min_months)} travaillés sur "
                       f"{months_text(params.seasonal_window_months)}")
             return [Qualification("saisonnier", "job", keys, day, day, day, None, detail)], []
-    worked = sum(1 for ordinal in days
-                 if add_months(as_of, -params.seasonal_window_months).toordinal() < ordinal
-                 <= as_of.toordinal())
+    return [], rejections + seasonal_shortfall(counted, params, as_of)
+
+
+def seasonal_shortfall(counted: list[JobFact], params: RuleParameters,
+                       as_of: date) -> list[Rejection]:
+    """Why seasonal contracts fall short: the days worked in the window ending on as_of."""
+    if not counted:
+        return []
+    opens = add_months(as_of, -params.seasonal_window_months) + ONE_DAY
+    worked = covered_days([(max(job.start, opens), min(job.end, as_of)) for job in counted])
     reason = (f"saisonnier : {worked} jours travaillés sur les "
-              f"{months_text(params.seasonal_window_months)} écoulés < {needed} jours "
+              f"{months_text(params.seasonal_window_months)} écoulés < "
+              f"{days_for_months(params.seasonal_min_months)} jours "
               f"({months_text(params.seasonal_min_months)})")
-    return [], rejections + [Rejection("job", job.key, reason) for job in counted]
+    return [Rejection("job", job.key, reason) for job in counted]
+
+
+def evaluate_creation_step(step: StepFact, params: RuleParameters,
+                           as_of: date) -> Qualification | None:
+    """A business creation recorded as a step counts like a creation contract."""
+    if step.status not in ("en_cours", "realisee") or step.actual_start is None:
+        return None
+    if step.actual_start > as_of:
+        return None
+    job = JobFact(step.key, "CREATION", step.actual_start, actual_end=step.actual_end)
+    found = contract_qualification(job, "creation", params, as_of)
+    return Qualification("creation", "step", found.keys, found.qualified_on,
+                         found.validation_due, found.validated_on, found.ended_on, found.detail)
 
 
 def evaluate_training(step: StepFact, params: RuleParameters,
                       as_of: date) -> Qualification | Rejection | None:
     """A certified qualifying training, or a long training 6 months in; None if not a training."""
+    if step.type_code == "CREA":
+        return evaluate_creation_step(step, params, as_of)
     if step.type_code not in TRAINING_TYPES or step.start is None:
         return None
     if (step.type_code == "FORM_Q" and step.status == "realisee"

@@ -88,6 +88,7 @@ class PathwayFacts:
     exit_date: date | None = None
     exit_category: str = ""
     exit_job_key: int | None = None
+    exit_step_key: int | None = None
     exit_validated_on: date | None = None
     jobs: tuple[JobFact, ...] = ()
     steps: tuple[StepFact, ...] = ()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.domain.dates import add_months, whole_months_between
+from app.domain.dates import add_months, covered_days, whole_months_between
 from app.domain.durable import DAYS_PER_MONTH
 from app.domain.facts import JobFact, PathwayFacts
 
@@ -75,18 +75,6 @@ def work_window(facts: PathwayFacts, months: int, as_of: date) -> WorkWindow:
             if rate is not None:
                 hours += rate * ((last - first).days + 1)
     return WorkWindow(months, hours.quantize(TENTH), covered_days(spans))
-
-
-def covered_days(spans: list[tuple[date, date]]) -> int:
-    """Days covered by the union of inclusive date spans."""
-    total, covered_until = 0, None
-    for start, end in sorted(spans):
-        if covered_until is not None and start <= covered_until:
-            start = covered_until + ONE_DAY
-        if start <= end:
-            total += (end - start).days + 1
-        covered_until = end if covered_until is None else max(covered_until, end)
-    return total
 
 
 def compute_indicators(facts: PathwayFacts, as_of: date) -> Indicators:

@@ -4,7 +4,7 @@ The admin changes a value from a date on; `parameters_on` resolves which value i
 a given day from that history. Pure: no Flask, no database.
 """
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -123,8 +123,8 @@ class ParameterChange:
     effective_from: date
 
 
-def parameters_on(history: list[ParameterChange], day: date) -> RuleParameters:
-    """The parameters in force on `day`: for each key, the latest change that took effect."""
+def changes_in_force(history: list[ParameterChange], day: date) -> dict[str, ParameterChange]:
+    """For each key changed by `day`, the change in force that day (unknown keys ignored)."""
     latest: dict[str, ParameterChange] = {}
     for change in history:
         if change.effective_from > day or change.key not in SPECS_BY_KEY:
@@ -134,22 +134,43 @@ def parameters_on(history: list[ParameterChange], day: date) -> RuleParameters:
         if known is None or (change.effective_from, change.value) > (known.effective_from,
                                                                      known.value):
             latest[change.key] = change
+    return latest
+
+
+def parameters_on(history: list[ParameterChange], day: date) -> RuleParameters:
+    """The parameters in force on `day`: for each key, the latest change that took effect."""
+    latest = changes_in_force(history, day)
     return DEFAULTS.with_values({key: change.value for key, change in latest.items()})
 
 
+def as_values(parameters: RuleParameters) -> dict[str, Decimal]:
+    """Every value of a parameter set, keyed by name, as Decimals (the form and the table)."""
+    return {spec.key: Decimal(getattr(parameters, spec.key)) for spec in PARAMETER_SPECS}
+
+
 def parameter_problems(values: dict[str, Decimal]) -> dict[str, str]:
-    """French messages for values out of bounds or contradicting each other."""
+    """French messages for values out of bounds or contradicting each other.
+
+    Keys missing from `values` take their default for the cross-checks; unknown keys are ignored.
+    """
+    values = {key: value for key, value in values.items() if key in SPECS_BY_KEY}
     problems = {}
     for key, value in values.items():
         spec = SPECS_BY_KEY[key]
-        if value < spec.minimum or value > spec.maximum:
+        if not value.is_finite():
+            problems[key] = "Saisissez un nombre."
+        elif value < spec.minimum or value > spec.maximum:
             problems[key] = (f"Saisissez une valeur entre {format_number(spec.minimum)} et "
                              f"{format_number(spec.maximum)} {spec.unit}.")
         elif spec.decimals == 0 and value != value.to_integral_value():
             problems[key] = "Saisissez un nombre entier."
-    merged = {f.name: Decimal(getattr(DEFAULTS, f.name)) for f in fields(RuleParameters)}
-    merged.update(values)
-    if merged["pathway_warning_months"] > merged["pathway_max_months"]:
+        elif value != round(value, spec.decimals):
+            places = "une décimale" if spec.decimals == 1 else f"{spec.decimals} décimales"
+            problems[key] = f"Saisissez au plus {places}."
+    merged = as_values(DEFAULTS)
+    merged.update({key: value for key, value in values.items() if value.is_finite()})
+    # The alert must come strictly before the end: an alert on the last day warns of nothing.
+    if merged["pathway_warning_months"] >= merged["pathway_max_months"]:
         problems.setdefault("pathway_warning_months",
                             "L'alerte doit précéder la durée maximale du parcours.")
     if merged["seasonal_min_months"] > merged["seasonal_window_months"]:

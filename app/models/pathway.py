@@ -7,6 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.alerts import JOB_BASED_EXITS
 from app.domain.catalogue import pathway_status
 from app.models.base import Base, UTCDateTime, utcnow
 
@@ -106,6 +107,17 @@ class Pathway(Versioned, Base):
         """Where the pathway stands: orientation, refused, in pathway, exited…"""
         return pathway_status(self.decision, self.entry_date is not None,
                               self.exit_date is not None)
+
+    @property
+    def in_work_follow_up(self) -> bool:
+        """Exited on a job whose exit is still provisional: the référent keeps following it."""
+        return (self.exit_date is not None and self.exit_category in JOB_BASED_EXITS
+                and self.exit_validated_on is None)
+
+    @property
+    def accepts_records(self) -> bool:
+        """In pathway, or in the in-work follow-up that proves a job-based exit."""
+        return self.status == "in_pathway" or self.in_work_follow_up
 
     @property
     def is_open(self) -> bool:

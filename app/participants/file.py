@@ -20,6 +20,7 @@ from app.models import (
     Step,
     StepType,
 )
+from app.pathway.assessments import ASSESSMENT_OPTIONS
 from app.permissions import get_participant_or_deny
 
 FILE_OPTIONS = (
@@ -32,6 +33,8 @@ FILE_OPTIONS = (
         selectinload(Pathway.interviews).joinedload(Interview.author),
         selectinload(Pathway.appointments),
         selectinload(Pathway.barriers).selectinload(Barrier.steps),
+        joinedload(Pathway.exit_validated_by),
+        *ASSESSMENT_OPTIONS,
     ),
 )
 

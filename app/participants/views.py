@@ -17,6 +17,7 @@ from app.participants.file import file_header, load_file, step_labels, timeline_
 from app.participants.forms import ParticipantForm, SearchForm
 from app.participants.queries import referent_choices, search_participants
 from app.permissions import PARTICIPANT_ROLES, get_participant_or_deny, roles_required
+from app.progress.views import progress_context
 from app.web import requested_page
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
@@ -76,6 +77,9 @@ def show(public_id):
     today = paris_today()
     labels = step_labels()
     pathway = participant.current_pathway
+    progress = {}
+    if pathway is not None and pathway.entry_date is not None:
+        progress = progress_context(participant, pathway, today, labels)
     audit.record("participant.view", target=participant)
     db.session.commit()
     return render_template(
@@ -86,10 +90,11 @@ def show(public_id):
         header=file_header(participant, today),
         timeline=Markup(timeline_svg(pathway, labels, today)) if pathway else "",
         labels=labels,
-        editable=pathway is not None and pathway.status == "in_pathway",
+        editable=pathway is not None and pathway.accepts_records,
         is_own_referent=participant.referent_id == current_user.id,
         catalogue=catalogue,
         sex_labels=SEX_LABELS,
+        **progress,
     )
 
 

@@ -19,9 +19,9 @@ def load_participant(public_id: str) -> Participant:
 
 
 def current_pathway_or_404(participant: Participant, open_only: bool = True) -> Pathway:
-    """The participant's latest pathway; 404 when there is none (or it is closed)."""
+    """The participant's latest pathway; 404 when there is none (or it takes no records)."""
     pathway = participant.current_pathway
-    if pathway is None or (open_only and pathway.status != "in_pathway"):
+    if pathway is None or (open_only and not pathway.accepts_records):
         abort(404)
     return pathway
 

@@ -160,6 +160,8 @@ def reopen(public_id):
         pathway.exit_category = ""
         pathway.exit_employment_id = None
         pathway.exit_step_id = None
+        pathway.exit_validated_on = None
+        pathway.exit_validated_by_id = None
         audit.record("pathway.reopen", target=participant, reason=form.reason.data,
                      previous=previous)
         db.session.commit()

@@ -27,10 +27,10 @@ ROLES = [
     RoleCase("superviseur", "superviseur@demo.jalons.fr", "/supervision", "Supervision",
              ("Supervision", "Participants", "Journal d'audit")),
     RoleCase("admin", "admin@demo.jalons.fr", "/admin", "Administration",
-             ("Administration", "Utilisateurs", "Structures", "Listes")),
+             ("Administration", "Utilisateurs", "Structures", "Listes", "Règles")),
 ]
 ALL_ROLE_LINKS = {"Mon portefeuille", "Participants", "Supervision", "Journal d'audit",
-                  "Administration", "Utilisateurs", "Structures", "Listes"}
+                  "Administration", "Utilisateurs", "Structures", "Listes", "Règles"}
 
 
 def main_menu(page: Page):

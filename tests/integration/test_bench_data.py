@@ -6,7 +6,17 @@ import sqlalchemy as sa
 from app import create_app
 from app.bench_data import SUPERVISOR_EMAIL
 from app.extensions import db
-from app.models import Employment, Interview, Participant, Pathway, Role, Step, User
+from app.models import (
+    Assessment,
+    AssessmentScore,
+    Employment,
+    Interview,
+    Participant,
+    Pathway,
+    Role,
+    Step,
+    User,
+)
 from tests.conftest import base_config
 
 
@@ -35,6 +45,17 @@ def test_bench_data_creates_participants_with_histories(runner):
     assert count(Participant, Participant.name_key == "") == 0
     assert count(Participant, Participant.referent_id.is_(None)) == 0
     assert count(Pathway, Pathway.exit_date.is_not(None)) > 0
+    entered = count(Pathway, Pathway.entry_date.is_not(None))
+    assert count(Assessment, Assessment.kind == "entree") == entered
+    assert entered < count(Assessment) <= 2 * entered
+    assert count(Assessment, Assessment.kind == "sortie") > 0
+    assert count(AssessmentScore) == 8 * count(Assessment)
+    outside = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Assessment).join(Pathway)
+        .where(sa.or_(Assessment.assessed_on < Pathway.entry_date,
+                      Assessment.assessed_on > sa.func.coalesce(Pathway.exit_date,
+                                                                Assessment.assessed_on))))
+    assert outside == 0
 
 
 def test_bench_data_refuses_a_database_with_participants_unless_forced(runner):

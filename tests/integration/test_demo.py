@@ -10,7 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from app.clock import paris_today
 from app.demo import DEMO_ACCOUNTS, seed_demo
+from app.domain.assessment_grid import DatedAssessment, assessment_problems
 from app.domain.catalogue import POSITIVE_EXIT_CATEGORIES
+from app.domain.distance import AssessmentData, distance_travelled
 from app.domain.pathway_rules import (
     EmploymentData,
     EntryData,
@@ -26,6 +28,9 @@ from app.domain.pathway_rules import (
 from app.extensions import db
 from app.models import (
     Appointment,
+    Assessment,
+    AssessmentDimension,
+    AssessmentScore,
     Barrier,
     Employment,
     Interview,
@@ -55,6 +60,8 @@ def participants(app):
                 selectinload(Pathway.interviews),
                 selectinload(Pathway.appointments),
                 selectinload(Pathway.barriers),
+                selectinload(Pathway.assessments).selectinload(Assessment.scores)
+                .joinedload(AssessmentScore.dimension),
             ),
         )
     ).all()
@@ -69,7 +76,7 @@ def check_idempotent() -> None:
     """A second run finds the demo accounts and creates nothing."""
     counts = {model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
               for model in (User, Participant, Pathway, Step, Employment, Interview,
-                            Appointment, Barrier)}
+                            Appointment, Barrier, Assessment, AssessmentScore)}
     assert seed_demo(participant_count=60) is False
     for model, count in counts.items():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == count
@@ -216,6 +223,39 @@ def check_referente_fortnight(participants) -> None:
     assert len(upcoming) >= 5
 
 
+def check_assessments(participants) -> None:
+    """Each entered pathway has its entry grid, later ones within the pathway, exit grids;
+    every active dimension is scored 1–4; most progress, some stay flat or slip back."""
+    today = paris_today()
+    active = set(db.session.scalars(sa.select(AssessmentDimension.code).where(
+        AssessmentDimension.active)))
+    overall = []
+    for pathway in pathways_of(participants):
+        grids = pathway.assessments
+        if pathway.entry_date is None:
+            assert grids == []
+            continue
+        assert [g.kind for g in grids].count("entree") == 1, pathway.public_id
+        for grid in grids:
+            others = [DatedAssessment(o.assessed_on, o.kind) for o in grids if o is not grid]
+            assert assessment_problems(grid.assessed_on, grid.kind, pathway.entry_date,
+                                       pathway.exit_date, today, others) == {}, grid.kind
+            assert set(grid.score_by_code) == active
+            assert all(1 <= score.score <= 4 for score in grid.scores)
+            assert grid.author_id is not None
+            assert "santé" not in grid.comment.lower()
+        if pathway.exit_date and pathway.exit_category != "abandon":
+            assert grids[-1].kind == "sortie"
+        if pathway.exit_date is None and (today - pathway.entry_date).days > 220:
+            assert len(grids) >= 2
+        distance = distance_travelled(
+            [AssessmentData(g.assessed_on, g.kind, g.score_by_code) for g in grids])
+        if distance.has_follow_up:
+            overall.append(distance.delta)
+    assert sum(delta > 0 for delta in overall) > len(overall) / 2
+    assert any(delta <= 0 for delta in overall)
+
+
 # Seeding takes a second or two: each test seeds once and runs several checks on the result.
 
 
@@ -237,6 +277,7 @@ def test_every_record_respects_the_domain_rules(participants):
     """Steps, contracts, missions, interviews, barriers and appointments pass the rules."""
     check_records(participants)
     check_appointments(participants)
+    check_assessments(participants)
 
 
 def test_demo_referente_has_appointments_this_week_and_next(participants):

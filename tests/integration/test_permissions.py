@@ -234,6 +234,9 @@ ADMIN_ROUTES = [
     ("POST", "/admin/structures/new"),
     ("GET", "/admin/structures/{structure}/edit"),
     ("POST", "/admin/structures/{structure}/edit"),
+    ("GET", "/admin/regles"),
+    ("POST", "/admin/regles"),
+    ("GET", "/admin/grille"),
 ]
 ADMIN_POST_DATA = {
     "email": "pirate@exemple.fr",

@@ -1,0 +1,1 @@
+"""Progress toward durable employment: the rule parameters in force, read and saved."""
