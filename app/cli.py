@@ -13,6 +13,10 @@ def init_app(app) -> None:
     app.cli.add_command(demo_seed)
     app.cli.add_command(create_user)
     app.cli.add_command(bench_data)
+    app.cli.add_command(refresh_progress)
+    from app.documents.cli import print_summaries
+
+    app.cli.add_command(print_summaries)
 
 
 @click.command("demo-seed")
@@ -40,6 +44,29 @@ def bench_data(participants: int, seed: int, force: bool) -> None:
     from app.bench_data import run
 
     run(participants, seed, force)
+    refresh_all()
+
+
+@click.command("refresh-progress")
+def refresh_progress() -> None:
+    """Re-evaluate every pathway (run each night: alerts move with the date)."""
+    refresh_all()
+
+
+def refresh_all() -> None:
+    """Evaluate every pathway into pathway_progress, with a progress bar, committing as it goes."""
+    from app.clock import paris_today
+    from app.progress.snapshot import BATCH, all_pathway_ids, refresh
+
+    ids = all_pathway_ids()
+    today = paris_today()
+    with click.progressbar(length=len(ids), label="Évaluation des parcours") as bar:
+        for start in range(0, len(ids), BATCH * 10):
+            chunk = ids[start:start + BATCH * 10]
+            refresh(chunk, today)
+            db.session.commit()
+            bar.update(len(chunk))
+    click.echo(f"{len(ids)} parcours évalués au {today.strftime('%d/%m/%Y')}.")
 
 
 @click.command("create-user")

@@ -18,6 +18,7 @@ from app.domain.dates import add_months, last_day_within
 from app.domain.people import age_on
 from app.extensions import db
 from app.models import EligibilityCriterion, Participant, ReferentAssignment, Role, Structure, User
+from app.models.fse import ExitFollowUp, ParticipantFseData
 from app.passwords import hash_password
 from app.progress.evaluation import pathway_progress
 from app.text import search_key
@@ -98,6 +99,7 @@ def seed_demo(participant_count: int = 120, seed: int = 2026) -> bool:
     db.session.flush()
     seeder.link_records()
     validate_old_exits(rng, participants, supervisor, seeder.today)
+    record_fse_answers(random.Random(seed + 7), participants, seeder.today)
     db.session.commit()
     return True
 
@@ -114,6 +116,55 @@ def validate_old_exits(rng: random.Random, participants: list[Participant], supe
                 pathway.exit_validated_on = min(
                     today, check.validation_due + timedelta(days=rng.randint(2, 25)))
                 pathway.exit_validated_by_id = supervisor.id
+
+
+# The FSE+ situation at exit that each exit category usually leads to.
+EXIT_SITUATION_OF = {
+    "emploi_durable": "employed", "creation_activite": "employed",
+    "emploi_transition": "employed", "formation_qualifiante": "education",
+    "reorientation": "job_searching", "demenagement": "job_searching",
+    "duree_maximale": "job_searching", "sante": "inactive", "autre": "job_searching",
+}
+
+
+def record_fse_answers(rng: random.Random, participants: list[Participant],
+                       today: date) -> None:
+    """Sensitive FSE+ items for most files, and the situations référents recorded after exits.
+
+    A few are left missing on purpose, so the alerts and the "à compléter" list have work.
+    """
+    for participant in participants:
+        if rng.random() < 0.85:
+            answers = ["no", "no", "no", "no"]
+            if rng.random() < 0.15:
+                answers[rng.randrange(4)] = "refused"
+            if rng.random() < 0.1:
+                answers[0] = answers[1] = "yes"
+            participant.fse_data = ParticipantFseData(
+                third_country_national=answers[0], foreign_background=answers[1],
+                minority=answers[2], homeless=answers[3])
+        for pathway in participant.pathways:
+            if pathway.exit_date is None or (today - pathway.exit_date).days < 10:
+                continue
+            situation = EXIT_SITUATION_OF.get(pathway.exit_category)
+            if situation is None or rng.random() < 0.1:
+                continue  # lost touch: nobody could say (abandon), or not yet recorded
+            follow_up = ExitFollowUp(
+                exit_situation=situation,
+                exit_contract_type=next((j.contract_type for j in pathway.employments
+                                         if j.id == pathway.exit_employment_id), ""),
+                qualification_gained=pathway.exit_category == "formation_qualifiante",
+                exit_situation_on=min(today, pathway.exit_date
+                                      + timedelta(days=rng.randint(2, 25))))
+            six_months = add_months(pathway.exit_date, 6)
+            if six_months + timedelta(days=20) <= today and rng.random() < 0.85:
+                follow_up.post_exit_situation = rng.choice(
+                    [situation, situation, "employed", "job_searching"])
+                follow_up.post_exit_improved = follow_up.post_exit_situation in (
+                    "employed", "education")
+                follow_up.post_exit_situation_on = six_months + timedelta(
+                    days=rng.randint(0, 20))
+            pathway.exit_follow_up = follow_up
 
 
 def create_accounts(rng: random.Random) -> list[User]:

@@ -17,6 +17,7 @@ from app.models import (
     AuditEvent,
     Barrier,
     Employment,
+    EntryCommission,
     Interview,
     LoginAttempt,
     Mission,
@@ -231,3 +232,14 @@ class AssessmentFactory(BaseFactory):
             self.scores.append(AssessmentScore(dimension=by_code[code], score=score))
         if create:
             db.session.commit()
+
+
+class EntryCommissionFactory(BaseFactory):
+    """An entry commission held a week ago, with no decision yet (add CommissionDecision rows)."""
+
+    class Meta:
+        model = EntryCommission
+
+    held_on = factory.LazyFunction(lambda: paris_today() - timedelta(days=7))
+    place = "Maison de l'emploi, salle 2"
+    members = "Mme Durand, France Travail\nM. Petit, Conseil départemental"

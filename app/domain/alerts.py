@@ -25,6 +25,7 @@ ALERT_LABELS = {
     "exit_situation_missing": "Situation à la sortie à renseigner",
     "post_exit_due": "Situation {months} mois après la sortie à renseigner",
 }
+ALERT_ORDER = {kind: index for index, kind in enumerate(ALERT_LABELS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +40,7 @@ class Alert:
 
     def sort_key(self) -> tuple:
         """Oldest due first, then a fixed order of kinds and records."""
-        return (self.due_on, list(ALERT_LABELS).index(self.kind), self.subject,
-                self.subject_key or 0)
+        return (self.due_on, ALERT_ORDER[self.kind], self.subject, self.subject_key or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +54,19 @@ class ExitCheck:
     reason: str = ""
 
 
+# The outcomes with nothing but a state, shared rather than rebuilt for each pathway.
+NOT_EXITED, NOT_JOB_BASED, EXIT_VALIDATED = (ExitCheck(state) for state in (
+    "not_exited", "not_job_based", "validated"))
+
+
 def check_exit(facts: PathwayFacts, durable: DurableEvaluation, as_of: date) -> ExitCheck:
     """Where the exit stands against the validation rule, from the job it rests on."""
     if facts.exit_date is None or facts.exit_date > as_of:
-        return ExitCheck("not_exited")
+        return NOT_EXITED
     if facts.exit_category not in JOB_BASED_EXITS:
-        return ExitCheck("not_job_based")
+        return NOT_JOB_BASED
     if facts.exit_validated_on is not None:
-        return ExitCheck("validated")
+        return EXIT_VALIDATED
     if facts.exit_job_key is not None:
         source, key = "job", facts.exit_job_key
         qualification = durable.qualification_for_job(key)
@@ -102,18 +107,22 @@ def follow_up_alerts(facts: PathwayFacts, params: RuleParameters, as_of: date) -
     if (as_of - last_contact).days > params.contact_max_days:
         alerts.append(Alert("no_contact", last_contact + timedelta(params.contact_max_days),
                             label("no_contact", days=params.contact_max_days)))
-    if not any(step.status in ("prevue", "en_cours") for step in facts.steps):
-        activity = [facts.entry_date]
-        for step in facts.steps:
-            activity += [day for day in (step.start, step.end) if day and day <= as_of]
-        last_activity = max(activity)
-        if (as_of - last_activity).days > params.no_step_max_days:
-            alerts.append(Alert("no_step", last_activity + timedelta(params.no_step_max_days),
-                                label("no_step", days=params.no_step_max_days)))
+    # One pass over the steps: is one open, when was the last activity, which are overdue.
+    step_open, last_activity, overdue = False, facts.entry_date, []
     for step in facts.steps:
-        if step.status in ("prevue", "en_cours") and step.end and step.end < as_of:
-            alerts.append(Alert("step_overdue", step.end, label("step_overdue"), "step",
-                                step.key))
+        start, end = step.start, step.end
+        if step.status in ("prevue", "en_cours"):
+            step_open = True
+            if end and end < as_of:
+                overdue.append(Alert("step_overdue", end, label("step_overdue"), "step",
+                                     step.key))
+        for day in (start, end):
+            if day and last_activity < day <= as_of:
+                last_activity = day
+    if not step_open and (as_of - last_activity).days > params.no_step_max_days:
+        alerts.append(Alert("no_step", last_activity + timedelta(params.no_step_max_days),
+                            label("no_step", days=params.no_step_max_days)))
+    alerts += overdue
     for months, kind in ((params.pathway_max_months, "pathway_max"),
                          (params.pathway_warning_months, "pathway_warning")):
         reached = add_months(facts.entry_date, months)
@@ -175,4 +184,6 @@ def compute_alerts(facts: PathwayFacts, params: RuleParameters, exit_check: Exit
         if exit_check.state == "provisional":
             alerts += [a for a in ending_alerts(facts, params, as_of) if a.subject == "job"]
         alerts += exit_alerts(facts, params, exit_check, as_of)
-    return tuple(sorted(alerts, key=Alert.sort_key))
+    if len(alerts) > 1:
+        alerts.sort(key=Alert.sort_key)
+    return tuple(alerts)

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from app.domain.dates import add_months, covered_days, french_date, whole_months_between
 from app.domain.facts import JobFact, MissionFact, PathwayFacts, StepFact
@@ -45,6 +46,7 @@ TRANSITION_REASONS = {
     "AUTRE": "contrat « autre » : non retenu comme emploi durable",
 }
 TRAINING_TYPES = {"FORM_Q", "FORM_PQ"}
+STEP_RULE_TYPES = TRAINING_TYPES | {"CREA"}  # the only steps evaluate_training looks at
 EXIT_CATEGORY_OF_RULE = {"creation": "creation_activite", "formation_qualifiante":
                          "formation_qualifiante", "formation_longue": "formation_qualifiante"}
 
@@ -117,12 +119,20 @@ class DurableEvaluation:
     @property
     def first_qualified_on(self) -> date | None:
         """The first day any rule was met (the 'accès à l'emploi durable' milestone)."""
-        return min((q.qualified_on for q in self.qualifications), default=None)
+        if not self.qualifications:  # most pathways: skip building a generator
+            return None
+        return min(q.qualified_on for q in self.qualifications)
 
     @property
     def first_validated_on(self) -> date | None:
         """The first day a positive exit was proven (the 'emploi durable consolidé' milestone)."""
+        if not self.qualifications:
+            return None
         return min((q.validated_on for q in self.qualifications if q.validated_on), default=None)
+
+
+# Most pathways have no job or training to judge: they all share this one result.
+NOTHING_DURABLE = DurableEvaluation("none", None, (), ())
 
 
 def months_text(months: int) -> str:
@@ -248,6 +258,8 @@ def day_reaching_hours(chain: list[MissionFact], needed: Decimal) -> date | None
             events.append((mission.start, mission.end, Decimal(mission.hours) / days))
     if not events:
         return None
+    if one_after_another(events):
+        return day_reaching_hours_in_sequence(events, needed)
     # Walk the days where the daily rate changes; hours per day are constant between them.
     boundaries = sorted({e[0] for e in events} | {e[1] + ONE_DAY for e in events})
     total = Decimal(0)
@@ -257,6 +269,33 @@ def day_reaching_hours(chain: list[MissionFact], needed: Decimal) -> date | None
         if rate and total + rate * days >= needed:
             offset = math.ceil((needed - total) / rate) - 1
             return segment_start + timedelta(days=max(offset, 0))
+        total += rate * days
+    return None
+
+
+def one_after_another(events: list[tuple[date, date, Decimal]]) -> bool:
+    """Whether each span is well formed and starts after the previous one has ended."""
+    previous_end = None
+    for start, end, _ in events:
+        if end < start or (previous_end is not None and start <= previous_end):
+            return False
+        previous_end = end
+    return True
+
+
+def day_reaching_hours_in_sequence(events: list[tuple[date, date, Decimal]],
+                                   needed: Decimal) -> date | None:
+    """day_reaching_hours for missions one after the other (the usual case), in one pass.
+
+    Each mission is then a segment of its own and the gaps between them add nothing, so the
+    same Decimal operations run in the same order as the general walk: same day to the digit.
+    """
+    total = Decimal(0)
+    for start, end, rate in events:
+        days = (end - start).days + 1
+        if rate and total + rate * days >= needed:
+            offset = math.ceil((needed - total) / rate) - 1
+            return start + timedelta(days=max(offset, 0))
         total += rate * days
     return None
 
@@ -272,41 +311,48 @@ def chain_hours(chain: list[MissionFact], until: date) -> Decimal:
     return total
 
 
+@lru_cache(maxsize=64)  # the same parameters for a whole batch: texts built once
+def interim_terms(min_months: int, min_hours: int,
+                  max_gap_days: int) -> tuple[int, Decimal, str, str]:
+    """Days and hours to reach, the qualification's detail and the thresholds a rejection quotes."""
+    needed_days, needed_hours = days_for_months(min_months), Decimal(min_hours)
+    detail = (f"Intérim : {months_text(min_months)} ou {hours_text(needed_hours)} cumulés sans "
+              f"interruption de plus de {max_gap_days} jours")
+    thresholds = (f"< {needed_days} jours ({months_text(min_months)}) ou "
+                  f"{hours_text(needed_hours)}")
+    return needed_days, needed_hours, detail, thresholds
+
+
 def evaluate_interim(jobs: list[JobFact], params: RuleParameters,
                      as_of: date) -> tuple[list[Qualification], list[Rejection]]:
     """Intérim missions cumulated chain by chain: the first day a chain meets a threshold."""
     missions = mission_list(jobs, as_of)
     if not missions:
         return [], []
-    needed_days = days_for_months(params.interim_min_months)
-    needed_hours = Decimal(params.interim_min_hours)
+    needed_days, needed_hours, detail, thresholds = interim_terms(
+        params.interim_min_months, params.interim_min_hours, params.interim_max_gap_days)
     keys = tuple(sorted(job.key for job in jobs))
-    best_progress = None
+    latest = None  # the last chain begun by as_of: the progress a rejection reports
     for chain in split_chains(missions, params.interim_max_gap_days):
         by_days, _ = day_reaching_days(chain, needed_days)
         by_hours = day_reaching_hours(chain, needed_hours)
         reached = min((d for d in (by_days, by_hours) if d is not None), default=None)
         if reached is not None and reached <= as_of:
-            detail = (f"Intérim : {months_text(params.interim_min_months)} ou "
-                      f"{hours_text(needed_hours)} cumulés sans interruption de plus de "
-                      f"{params.interim_max_gap_days} jours")
             qualification = Qualification("interim", "job", keys, reached, reached, reached,
                                           None, detail)
             return [qualification], []
         if chain[0].start <= as_of:
-            past = [m for m in chain if m.start <= as_of]
-            clipped = [MissionFact(m.start, min(m.end, as_of), m.hours) for m in past]
-            _, days = day_reaching_days(clipped, 10**9)
-            running = max(m.end for m in past) >= as_of
-            best_progress = (days, chain_hours(chain, as_of), chain[0].start, running)
-    if best_progress is None:
+            latest = chain
+    if latest is None:
         return [], []
-    days, hours, since, running = best_progress
+    past = [m for m in latest if m.start <= as_of]
+    days = covered_days([(m.start, min(m.end, as_of)) for m in past])
+    running = max(m.end for m in past) >= as_of
+    hours, since = chain_hours(latest, as_of), latest[0].start
     # A chain still running meets the rule on this day if the missions go on without a break.
     expected = as_of + timedelta(days=needed_days - days) if running else None
     reason = (f"intérim : {days} jours et {hours_text(hours.quantize(Decimal('0.1')))} cumulés "
-              f"depuis le {french_date(since)} < {needed_days} jours "
-              f"({months_text(params.interim_min_months)}) ou {hours_text(needed_hours)}")
+              f"depuis le {french_date(since)} {thresholds}")
     return [], [Rejection("job", key, reason, expected) for key in keys]
 
 
@@ -400,6 +446,8 @@ def evaluate_training(step: StepFact, params: RuleParameters,
 
 def choose_current(qualifications: list[Qualification]) -> tuple[str, Qualification | None]:
     """The status and the qualification that decides it: validated, else provisional, else…"""
+    if not qualifications:
+        return "none", None
     for state in ("validated", "provisional"):
         candidates = [q for q in qualifications if q.state == state]
         if candidates:
@@ -412,25 +460,39 @@ def choose_current(qualifications: list[Qualification]) -> tuple[str, Qualificat
     return "none", None
 
 
+def sort_rejection(rejection: Rejection) -> tuple:
+    """Rejections by record, then reason."""
+    return (rejection.source, rejection.key, rejection.reason)
+
+
 def evaluate_durable(facts: PathwayFacts, params: RuleParameters,
                      as_of: date) -> DurableEvaluation:
     """Which jobs and trainings count as durable employment on `as_of`, and why others do not."""
-    qualifications: list[Qualification] = []
-    rejections: list[Rejection] = []
-    for item in [evaluate_contract(job, params, as_of) for job in facts.jobs] + [
-            evaluate_training(step, params, as_of) for step in facts.steps]:
-        if isinstance(item, Qualification):
-            qualifications.append(item)
-        elif isinstance(item, Rejection):
-            rejections.append(item)
-    for evaluate, contract_type in ((evaluate_interim, "INTERIM"),
-                                    (evaluate_seasonal, "SAISONNIER")):
-        jobs = [job for job in facts.jobs if job.contract_type == contract_type
-                and job.start <= as_of]
-        found, refused = evaluate(jobs, params, as_of)
-        qualifications.extend(found)
-        rejections.extend(refused)
-    qualifications.sort(key=Qualification.sort_key)
-    rejections.sort(key=lambda r: (r.source, r.key, r.reason))
+    found: list = []
+    interim, seasonal = [], []
+    for job in facts.jobs:
+        kind = job.contract_type
+        if kind == "INTERIM" or kind == "SAISONNIER":
+            # Cumulated over the episodes started so far rather than job by job.
+            if job.start <= as_of:
+                (interim if kind == "INTERIM" else seasonal).append(job)
+        else:
+            found.append(evaluate_contract(job, params, as_of))
+    # Other step types make no qualification and no rejection: skip the call.
+    found += [evaluate_training(step, params, as_of) for step in facts.steps
+              if step.type_code in STEP_RULE_TYPES]
+    qualifications = [item for item in found if isinstance(item, Qualification)]
+    rejections = [item for item in found if isinstance(item, Rejection)]
+    for evaluate, jobs in ((evaluate_interim, interim), (evaluate_seasonal, seasonal)):
+        if jobs:  # with no such episode both rules find nothing
+            met, refused = evaluate(jobs, params, as_of)
+            qualifications += met
+            rejections += refused
+    if not qualifications and not rejections:
+        return NOTHING_DURABLE
+    if len(qualifications) > 1:
+        qualifications.sort(key=Qualification.sort_key)
+    if len(rejections) > 1:
+        rejections.sort(key=sort_rejection)
     status, current = choose_current(qualifications)
     return DurableEvaluation(status, current, tuple(qualifications), tuple(rejections))

@@ -94,7 +94,7 @@ class PathwayFacts:
     steps: tuple[StepFact, ...] = ()
     barriers: tuple[BarrierFact, ...] = ()
     interviews: tuple[InterviewFact, ...] = ()
-    # FSE+ situations after exit; the alerts about them apply only where they are recorded.
+    # FSE+ situations after exit (recorded on these dates); without tracking, no alert on them.
     track_exit_situations: bool = False
     exit_situation_on: date | None = None
     post_exit_situation_on: date | None = None

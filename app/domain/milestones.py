@@ -44,56 +44,87 @@ class Milestone:
     reached_on: date | None
 
 
-def earliest(days) -> date | None:
-    """The smallest of the given dates, ignoring None."""
-    return min((day for day in days if day is not None), default=None)
+# A completed step of these types reaches the milestone on the day it ended.
+COMPLETION_MILESTONES = {"ACC": "diagnostic", "PROJ": "projet",
+                         **{code: "competences" for code in SKILL_STEP_TYPES}}
 
 
-def completed_step_day(facts: PathwayFacts, types: set[str], as_of: date) -> date | None:
-    """The first end of a completed step of the given types, up to as_of."""
-    return earliest(step.end for step in facts.steps
-                    if step.type_code in types and step.status == "realisee"
-                    and step.end is not None and step.end <= as_of)
+def keep_first(first: dict[str, date], code: str, day: date) -> None:
+    """Record `day` for the milestone `code` unless an earlier day is already recorded."""
+    known = first.get(code)
+    if known is None or day < known:
+        first[code] = day
+
+
+def step_milestone_days(facts: PathwayFacts, as_of: date) -> dict[str, date]:
+    """The first day each step-based milestone was reached, in one pass over the steps.
+
+    Keys: diagnostic (ACC), projet, competences for completed steps (on their end), and
+    experience for job placement steps begun or done (on their start); absent if not reached.
+    """
+    first: dict[str, date] = {}
+    for step in facts.steps:
+        status = step.status
+        if status == "realisee":
+            code = COMPLETION_MILESTONES.get(step.type_code)
+            end = step.actual_end or step.planned_end
+            if code is not None and end is not None and end <= as_of:
+                keep_first(first, code, end)
+        if status in ("en_cours", "realisee") and step.type_code in EXPERIENCE_STEP_TYPES:
+            start = step.actual_start or step.planned_start
+            if start is not None and start <= as_of:
+                keep_first(first, "experience", start)
+    return first
 
 
 def barriers_lifted_day(facts: PathwayFacts, as_of: date) -> date | None:
     """When the last lifted barrier was lifted, if no blocking barrier is still open."""
-    known = [b for b in facts.barriers if b.identified_on <= as_of]
-    lifted = [b.lifted_on for b in known if b.lifted_on is not None and b.lifted_on <= as_of]
-    blocking_open = any(b.severity >= 3 and (b.lifted_on is None or b.lifted_on > as_of)
-                        for b in known)
-    if not lifted or blocking_open:
-        return None
-    return max(lifted)
+    last_lifted = None
+    for barrier in facts.barriers:
+        if barrier.identified_on > as_of:
+            continue  # not known yet
+        lifted = barrier.lifted_on
+        if lifted is None or lifted > as_of:
+            if barrier.severity >= 3:
+                return None  # a blocking barrier is still open
+        elif last_lifted is None or lifted > last_lifted:
+            last_lifted = lifted
+    return last_lifted
 
 
-def experience_day(facts: PathwayFacts, as_of: date) -> date | None:
-    """The first day of a contract or of a job placement step."""
-    jobs = (job.start for job in facts.jobs if job.start <= as_of)
-    steps = (step.start for step in facts.steps
-             if step.type_code in EXPERIENCE_STEP_TYPES and step.status in ("en_cours", "realisee")
-             and step.start is not None and step.start <= as_of)
-    return earliest([*jobs, *steps])
+# Unreached milestones are the same for every pathway: built once, shared.
+NOT_REACHED = {code: Milestone(code, label, None) for code, label in MILESTONES.items()}
+
+
+def milestone(code: str, reached_on: date | None) -> Milestone:
+    """The milestone `code` reached on the given day (None: not yet)."""
+    if reached_on is None:
+        return NOT_REACHED[code]
+    return Milestone(code, MILESTONES[code], reached_on)
 
 
 def compute_milestones(facts: PathwayFacts, durable: DurableEvaluation,
                        as_of: date) -> tuple[Milestone, ...]:
     """The eight milestones in ladder order, with the date each was first reached."""
-    entry = facts.entry_date if facts.entry_date and facts.entry_date <= as_of else None
-    diagnostic = earliest([completed_step_day(facts, {"ACC"}, as_of),
-                           *(i.held_on for i in facts.interviews
-                             if i.kind == "diagnostic" and i.held_on <= as_of)])
-    reached = {
-        "entree": entry,
-        "diagnostic": diagnostic,
-        "projet": completed_step_day(facts, {"PROJ"}, as_of),
-        "freins": barriers_lifted_day(facts, as_of),
-        "competences": completed_step_day(facts, SKILL_STEP_TYPES, as_of),
-        "experience": experience_day(facts, as_of),
-        "emploi_durable": durable.first_qualified_on,
-        "consolide": durable.first_validated_on,
-    }
-    return tuple(Milestone(code, label, reached[code]) for code, label in MILESTONES.items())
+    first = step_milestone_days(facts, as_of)
+    for interview in facts.interviews:
+        if interview.kind == "diagnostic" and interview.held_on <= as_of:
+            keep_first(first, "diagnostic", interview.held_on)
+    for job in facts.jobs:
+        if job.start <= as_of:
+            keep_first(first, "experience", job.start)
+    entry = facts.entry_date
+    reached = (
+        entry if entry is not None and entry <= as_of else None,
+        first.get("diagnostic"),
+        first.get("projet"),
+        barriers_lifted_day(facts, as_of),
+        first.get("competences"),
+        first.get("experience"),
+        durable.first_qualified_on,
+        durable.first_validated_on,
+    )
+    return tuple(map(milestone, MILESTONES, reached))
 
 
 def highest_milestone(milestones: tuple[Milestone, ...]) -> Milestone | None:

@@ -1,12 +1,21 @@
 """Home page by role, and the health check."""
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import audit
+from app.caseload.queries import (
+    caseload_page,
+    filters_from_args,
+    refresh_caseload,
+    week_appointments,
+)
+from app.clock import paris_today
+from app.domain.catalogue import ATTENDANCES
 from app.extensions import db
-from app.models import Participant, Role
+from app.models import Role
+from app.web import requested_page
 
 bp = Blueprint("main", __name__)
 
@@ -19,14 +28,20 @@ def home():
         return redirect(url_for("supervision.index"))
     if current_user.role == Role.ADMIN:
         return redirect(url_for("admin.index"))
-    participants = db.session.scalars(
-        sa.select(Participant)
-        .where(Participant.referent_id == current_user.id)
-        .order_by(Participant.name_key)
-    ).all()
-    audit.record("participant.list", scope="caseload", count=len(participants))
+    today = paris_today()
+    # Alerts move with the calendar: the caseload's rows evaluated before today are
+    # evaluated again and saved before the page reads them.
+    refresh_caseload(current_user.id, today)
     db.session.commit()
-    return render_template("main/caseload.html", participants=participants)
+    filters = filters_from_args(request.args)
+    caseload = caseload_page(current_user.id, filters, today, requested_page())
+    week = week_appointments(current_user.id, today)
+    audit.record("participant.list", scope="caseload", query=filters.text,
+                 filters=filters.args(), page=caseload.page, shown=len(caseload.items))
+    db.session.commit()
+    return render_template("caseload/home.html", caseload=caseload, filters=filters,
+                           base_url=url_for("main.home"), week=week,
+                           attendance_labels=ATTENDANCES)
 
 
 @bp.route("/a-propos")

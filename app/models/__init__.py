@@ -2,6 +2,9 @@
 
 from app.models.assessment import Assessment, AssessmentDimension, AssessmentScore
 from app.models.audit import AuditEvent
+from app.models.commission import CommissionDecision, EntryCommission
+from app.models.documents import PlieSetting
+from app.models.fse import ExitFollowUp, ParticipantFseData
 from app.models.participant import Participant
 from app.models.pathway import (
     Appointment,
@@ -15,11 +18,14 @@ from app.models.pathway import (
 )
 from app.models.reference import EligibilityCriterion, StepType
 from app.models.settings import RuleParameter
+from app.models.snapshot import PathwayProgress
 from app.models.user import LoginAttempt, Role, Structure, User
 
 __all__ = [
     "Appointment", "Assessment", "AssessmentDimension", "AssessmentScore", "AuditEvent",
-    "Barrier", "EligibilityCriterion", "Employment", "Interview", "LoginAttempt", "Mission",
-    "Participant", "Pathway", "ReferentAssignment", "Role", "RuleParameter", "Step",
-    "StepType", "Structure", "User",
+    "Barrier", "CommissionDecision", "EligibilityCriterion", "Employment", "EntryCommission",
+    "ExitFollowUp", "ParticipantFseData",
+    "Interview", "LoginAttempt", "Mission", "Participant", "Pathway", "PathwayProgress",
+    "PlieSetting", "ReferentAssignment",
+    "Role", "RuleParameter", "Step", "StepType", "Structure", "User",
 ]

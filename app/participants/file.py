@@ -34,6 +34,7 @@ FILE_OPTIONS = (
         selectinload(Pathway.appointments),
         selectinload(Pathway.barriers).selectinload(Barrier.steps),
         joinedload(Pathway.exit_validated_by),
+        selectinload(Pathway.exit_follow_up),
         *ASSESSMENT_OPTIONS,
     ),
 )

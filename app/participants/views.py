@@ -11,8 +11,10 @@ from app import audit
 from app.clock import paris_today
 from app.domain import catalogue
 from app.extensions import db
-from app.models import EligibilityCriterion, Participant, ReferentAssignment
+from app.fse.records import fse_summary
+from app.models import EligibilityCriterion, Participant
 from app.models.participant import SEX_LABELS
+from app.participants.assignment import record_assignment
 from app.participants.file import file_header, load_file, step_labels, timeline_svg
 from app.participants.forms import ParticipantForm, SearchForm
 from app.participants.queries import referent_choices, search_participants
@@ -80,6 +82,7 @@ def show(public_id):
     progress = {}
     if pathway is not None and pathway.entry_date is not None:
         progress = progress_context(participant, pathway, today, labels)
+    fse = fse_summary(participant, today)  # read before the commit, in the same transaction
     audit.record("participant.view", target=participant)
     db.session.commit()
     return render_template(
@@ -94,6 +97,7 @@ def show(public_id):
         is_own_referent=participant.referent_id == current_user.id,
         catalogue=catalogue,
         sex_labels=SEX_LABELS,
+        fse=fse,
         **progress,
     )
 
@@ -151,22 +155,6 @@ def apply_form(form: ParticipantForm, participant: Participant) -> list[str]:
         record_assignment(participant, previous_referent)
     participant.refresh_name_key()
     return changed
-
-
-def record_assignment(participant: Participant, previous_referent: int | None) -> None:
-    """Close the previous référent's assignment and open the new one, for the history."""
-    today = paris_today()
-    for assignment in participant.assignments:
-        if assignment.ended_on is None:
-            assignment.ended_on = today
-    if participant.referent_id is not None:
-        participant.assignments.append(ReferentAssignment(
-            referent_id=participant.referent_id, started_on=today,
-            assigned_by_id=current_user.id,
-        ))
-    if previous_referent is not None:
-        audit.record("participant.reassign", target=participant, previous=previous_referent,
-                     new=participant.referent_id)
 
 
 def criterion_choices(participant: Participant | None = None) -> list[tuple[int, str]]:

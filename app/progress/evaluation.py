@@ -17,6 +17,7 @@ from app.progress.parameters import parameters_for
 
 def pathway_facts(pathway: Pathway) -> PathwayFacts:
     """The pathway's records as the plain values the rules read (relationships loaded)."""
+    follow_up = pathway.exit_follow_up
     return PathwayFacts(
         entry_date=pathway.entry_date,
         exit_date=pathway.exit_date,
@@ -37,6 +38,9 @@ def pathway_facts(pathway: Pathway) -> PathwayFacts:
         barriers=tuple(BarrierFact(b.id, b.theme, b.severity, b.identified_on, b.lifted_on)
                        for b in pathway.barriers),
         interviews=tuple(InterviewFact(i.held_on, i.kind) for i in pathway.interviews),
+        track_exit_situations=True,
+        exit_situation_on=follow_up.exit_situation_on if follow_up else None,
+        post_exit_situation_on=follow_up.post_exit_situation_on if follow_up else None,
     )
 
 

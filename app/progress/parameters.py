@@ -30,6 +30,14 @@ PARAMETERS_CACHE = "_rule_parameters_by_day"
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
+def mark_all_stale() -> None:
+    """Stored evaluations used the old values: mark them all for re-evaluation."""
+    # Imported here: the snapshot module evaluates pathways with these very parameters.
+    from app.progress.snapshot import mark_all_stale as mark
+
+    mark()
+
+
 def parameter_history() -> list[ParameterChange]:
     """Every stored change of every parameter, oldest first (one query)."""
     rows = db.session.execute(
@@ -143,4 +151,5 @@ def save_changes(values: dict[str, Decimal], effective_from: date, comment: str,
            for key, value in changes.items()},
     )
     forget_cached_parameters()
+    mark_all_stale()
     return sorted(changes, key=list(SPECS_BY_KEY).index)

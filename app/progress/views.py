@@ -39,6 +39,8 @@ ALERT_ACTIONS = {
     "pathway_max": ("Enregistrer la sortie", "entry.exit_pathway"),
     "validation_due": ("Valider la sortie positive", "progress.validate_exit"),
     "exit_job_ended": ("Annuler la sortie : retour en parcours", "entry.reopen"),
+    "exit_situation_missing": ("Renseigner la situation à la sortie", "fse.exit_situation"),
+    "post_exit_due": ("Renseigner la situation après la sortie", "fse.post_exit_situation"),
 }
 
 

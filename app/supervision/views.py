@@ -1,45 +1,131 @@
-"""Supervisor pages: caseloads overview and the audit log."""
+"""Supervisor pages: the dashboard, one référent's figures and caseload, the audit log."""
 
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
+from markupsafe import Markup
 
 from app import audit
 from app.audit import ACTION_LABELS
-from app.clock import PARIS
+from app.caseload.queries import caseload_page, filters_from_args, refresh_caseload
+from app.charts.dashboard import FunnelStep, RateBar, render_funnel, render_rate_chart
+from app.clock import PARIS, paris_today
+from app.domain.dashboard import CEILING_LABELS, PeriodChoice, parse_period
 from app.extensions import db
-from app.models import AuditEvent, Participant, Role, User
+from app.models import AuditEvent, Role, User
 from app.permissions import roles_required
+from app.progress.parameters import parameters_for
+from app.supervision.figures import (
+    Breakdowns,
+    CohortFigures,
+    alert_kinds,
+    breakdowns,
+    cohort_figures,
+    freshness,
+    referent_figures,
+)
 from app.supervision.forms import AuditFilterForm
 from app.web import requested_page
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+# Shorter names of the publics for the chart's label column (the tables give the full ones).
+CHART_LABELS = {"DELD": "DELD et DETLD", "QPV": "Résidents QPV", "RQTH": "RQTH",
+                "JEUNE": "Moins de 26 ans", "SENIOR": "50 ans et plus"}
+LARGEST_ID = 2**31 - 1  # beyond any user id, and beyond what SQLite binds without error
+
+
+def cohort_charts(cohort: CohortFigures, prefix: str) -> dict[str, Markup]:
+    """The exits-against-target chart and the milestones funnel of a cohort."""
+    figures = cohort.figures
+    rates = render_rate_chart(
+        [RateBar("Sorties positives", figures.positive_share,
+                 f"{figures.positive} sur {figures.exits}"),
+         RateBar("dont validées", figures.validated_share,
+                 f"{figures.validated} sur {figures.exits}", colour="validated")],
+        title="Sorties positives de la période par rapport à l'objectif",
+        target=cohort.target, id_prefix=f"{prefix}-rates")
+    funnel = render_funnel(
+        [FunnelStep(label, count) for _code, label, count, _share in cohort.milestones],
+        figures.entries, title="Jalons atteints par les participants entrés sur la période",
+        id_prefix=f"{prefix}-funnel")
+    return {"rates": Markup(rates), "funnel": Markup(funnel)}
+
+
+def public_chart(groups: Breakdowns) -> Markup:
+    """Positive exit rates by public and by sex against the target."""
+    bars = [RateBar(CHART_LABELS.get(group.key, group.label), group.positive_share,
+                    f"{group.positive} sur {group.exits}")
+            for group in [groups.total, *groups.publics, *groups.sexes]]
+    return Markup(render_rate_chart(
+        bars, title="Taux de sorties positives par public et par sexe",
+        target=groups.target, id_prefix="publics-rates"))
+
+
+def period_args(choice: PeriodChoice) -> dict[str, str]:
+    """The query-string arguments that name the chosen period (none when it was invalid)."""
+    if choice.errors:
+        return {}
+    return {name: value for name, value in choice.values.items() if value}
 
 
 @bp.route("")
 @roles_required(Role.SUPERVISOR)
 def index():
-    """Every référent's active caseload against their ceiling."""
-    counts = (
-        sa.select(Participant.referent_id, sa.func.count(Participant.id).label("n"))
-        .group_by(Participant.referent_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(User, sa.func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.referent_id == User.id)
-        .where(User.role == Role.REFERENT)
-        .options(sa.orm.joinedload(User.structure))
-        .order_by(User.active.desc(), User.last_name, User.first_name)
-    ).all()
-    unassigned = db.session.scalar(
-        sa.select(sa.func.count(Participant.id)).where(Participant.referent_id.is_(None))
-    )
-    total = sum(count for _, count in rows) + unassigned
+    """The dashboard: caseloads against ceilings, outcomes of a period, by public and sex."""
+    today = paris_today()
+    choice = parse_period(request.args, today)
+    period = choice.period
+    cohort = cohort_figures(period, today)
+    groups = breakdowns(period, today)
+    context = {
+        "today": today, "choice": choice, "period": period,
+        "referents": referent_figures(period, today), "cohort": cohort, "groups": groups,
+        "alerts": alert_kinds(today), "fresh": freshness(today),
+        "charts": {**cohort_charts(cohort, "plie"), "publics": public_chart(groups)},
+        "ceiling_labels": CEILING_LABELS, "form_url": url_for("supervision.index"),
+        "period_args": period_args(choice), "rules": parameters_for(today),
+    }
+    detail = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    if choice.errors:
+        detail["invalid"] = ", ".join(sorted(choice.errors))
+    audit.record("supervision.dashboard", **detail)
+    db.session.commit()
+    return render_template("supervision/index.html", **context)
+
+
+@bp.route("/referents/<int:user_id>", endpoint="referent")
+@roles_required(Role.SUPERVISOR)
+def referent_view(user_id: int):
+    """One référent's outcomes for a period, and their caseload as they see it at home."""
+    user = None
+    if user_id <= LARGEST_ID:
+        user = db.session.scalar(sa.select(User).where(User.id == user_id,
+                                                       User.role == Role.REFERENT)
+                                 .options(sa.orm.joinedload(User.structure)))
+    if user is None:
+        abort(404)
+    today = paris_today()
+    # As on the référent's home: rows evaluated before today are evaluated again first, and
+    # committed at once so SQLite's write lock is not held while the page is built.
+    refresh_caseload(user.id, today)
+    db.session.commit()
+    choice = parse_period(request.args, today)
+    period = choice.period
+    cohort = cohort_figures(period, today, referent_id=user.id)
+    filters = filters_from_args(request.args)
+    caseload = caseload_page(user.id, filters, today, requested_page(), validates_exits=True)
+    base_url = url_for("supervision.referent", user_id=user.id)
+    audit.record("supervision.referent", target=user, start=period.start.isoformat(),
+                 end=period.end.isoformat(), filters=filters.args(), page=caseload.page,
+                 shown=len(caseload.items))
+    db.session.commit()
     return render_template(
-        "supervision/index.html", rows=rows, total=total, unassigned=unassigned
-    )
+        "supervision/referent.html", user=user, today=today, choice=choice, period=period,
+        period_args=period_args(choice), rules=parameters_for(today),
+        cohort=cohort, charts=cohort_charts(cohort, "referent"),
+        alerts=alert_kinds(today, user.id), fresh=freshness(today, user.id),
+        caseload=caseload, filters=filters, base_url=base_url, form_url=base_url)
 
 
 @bp.route("/audit", endpoint="audit")

@@ -25,12 +25,14 @@ ROLES = [
     RoleCase("referente", "referente@demo.jalons.fr", "/", "Mon portefeuille",
              ("Mon portefeuille", "Participants")),
     RoleCase("superviseur", "superviseur@demo.jalons.fr", "/supervision", "Supervision",
-             ("Supervision", "Participants", "Journal d'audit")),
+             ("Supervision", "Participants", "Journal d'audit", "Commissions",
+              "Rapports FSE+")),
     RoleCase("admin", "admin@demo.jalons.fr", "/admin", "Administration",
              ("Administration", "Utilisateurs", "Structures", "Listes", "Règles")),
 ]
 ALL_ROLE_LINKS = {"Mon portefeuille", "Participants", "Supervision", "Journal d'audit",
-                  "Administration", "Utilisateurs", "Structures", "Listes", "Règles"}
+                  "Commissions", "Rapports FSE+", "Administration", "Utilisateurs", "Structures",
+                  "Listes", "Règles"}
 
 
 def main_menu(page: Page):

@@ -225,40 +225,6 @@ def test_audit_log_is_for_supervisors_only(request, client, auth, who):
 # --- Caseloads overview ----------------------------------------------------------------------
 
 
-def caseload_row(response, last_name: str) -> str:
-    """The table row of one référent on /supervision."""
-    for row in re.findall(r"<tr>.*?</tr>", text(response), re.S):
-        if last_name.upper() in row:
-            return row
-    raise AssertionError(f"no row for {last_name}")
-
-
-def cells(row: str) -> list[str]:
-    """The text of each cell of a row."""
-    return [re.sub(r"<[^>]+>", "", cell).strip()
-            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-
-
-def test_supervision_shows_each_caseload_against_its_ceiling(client, auth, supervisor):
-    """Each référent's participant count is shown beside their ceiling, with a status."""
-    calm = factories.UserFactory(last_name="Calme", caseload_ceiling=10)
-    near = factories.UserFactory(last_name="Presque", caseload_ceiling=10)
-    over = factories.UserFactory(last_name="Deborde", caseload_ceiling=2)
-    idle = factories.UserFactory(last_name="Vide", caseload_ceiling=70)
-    factories.ParticipantFactory.create_batch(3, referent=calm)
-    factories.ParticipantFactory.create_batch(9, referent=near)
-    factories.ParticipantFactory.create_batch(3, referent=over)
-    auth.login(supervisor)
-    response = client.get("/supervision")
-    assert response.status_code == 200
-    expectations = [(calm, "3", "10", "disponible"), (near, "9", "10", "proche du plafond"),
-                    (over, "3", "2", "au-dessus du plafond"), (idle, "0", "70", "disponible")]
-    for user, count, ceiling, status in expectations:
-        row = cells(caseload_row(response, user.last_name))
-        assert row[2:] == [count, ceiling, status], user.last_name
-    assert "15 participants suivis au total" in text(response)
-
-
 def test_supervision_lists_only_referents(client, auth, supervisor):
     """Supervisors and admins have no caseload row."""
     factories.UserFactory(role="referent", last_name="Referentia")

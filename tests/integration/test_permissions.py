@@ -285,7 +285,9 @@ def test_admin_reaches_admin_pages(client, act_as, admin_targets, pattern):
     assert denials(user) == []
 
 
-@pytest.mark.parametrize("url", ["/supervision", "/supervision/audit"])
+@pytest.mark.parametrize("url", ["/supervision", "/supervision/audit", "/supervision/commissions",
+                                 "/supervision/commissions/preparer",
+                                 "/supervision/reaffectation"])
 @pytest.mark.parametrize(("role", "expected"), [
     ("assigned", 403), ("foreign", 403), ("admin", 403), ("supervisor", 200),
 ])

@@ -10,6 +10,7 @@ from app.clock import paris_today
 from app.domain.dates import add_months
 from app.extensions import db
 from app.models import AuditEvent, Pathway, RuleParameter
+from app.models.fse import ExitFollowUp
 from app.web import date_fr
 from tests import factories
 from tests.helpers import sign_in
@@ -26,6 +27,10 @@ def exited_on_cdi(participant, months_held: int, **job):
     pathway.exit_date = start + timedelta(days=5)
     pathway.exit_category = "emploi_durable"
     pathway.exit_employment_id = employment.id
+    # The FSE+ situation at exit is on record, so no alert asks for it.
+    db.session.add(ExitFollowUp(pathway=pathway, exit_situation="employed",
+                                exit_contract_type="CDI",
+                                exit_situation_on=pathway.exit_date + timedelta(days=3)))
     db.session.commit()
     return pathway, employment
 
@@ -186,3 +191,14 @@ def test_a_rule_parameter_change_changes_the_evaluation(client, supervisor, part
     html = page(client, participant)
     assert "Sortie à valider" in html
     assert "L'emploi est tenu depuis 3 mois" in html
+
+
+def test_missing_exit_situation_is_an_alert_with_its_form(client, referent, participant):
+    pathway = factories.PathwayFactory(participant=participant)
+    pathway.exit_date = paris_today() - timedelta(days=40)
+    pathway.exit_category = "demenagement"
+    db.session.commit()
+    sign_in(client, referent)
+    html = page(client, participant)
+    assert alert_kinds(html) == ["exit_situation_missing"]
+    assert f'href="/participants/{participant.public_id}/fse/sortie"' in html

@@ -1,0 +1,67 @@
+"""The next useful action of each caseload alert: a label and the page where it is done."""
+
+from dataclasses import dataclass
+
+from flask import url_for
+from werkzeug.routing import BuildError
+
+from app.progress.views import ALERT_ACTIONS
+
+FILE_ENDPOINT = "participants.show"
+FILE_ANCHOR = "progression"
+# Kinds app/progress/views.py may not map (it wins where it does): the file's Progression
+# section says what is missing. Any kind unknown to both falls back to the same place.
+EXTRA_ACTIONS = {
+    "exit_situation_missing": ("Ouvrir le dossier", FILE_ENDPOINT),
+    "post_exit_due": ("Ouvrir le dossier", FILE_ENDPOINT),
+}
+ACTIONS = {**EXTRA_ACTIONS, **ALERT_ACTIONS}
+FALLBACK = ("Ouvrir le dossier", FILE_ENDPOINT)
+# Only a supervisor validates an exit (app/progress/views.py validate_exit).
+SUPERVISOR_ENDPOINTS = {"progress.validate_exit"}
+NOT_YOURS = "À valider par un(e) chargé(e) de mission"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What to do about an alert; url is None when the viewer cannot do it themselves."""
+
+    label: str
+    url: str | None
+
+
+def file_link(participant_public_id: str) -> str:
+    """The Progression section of the participant's file."""
+    return url_for(FILE_ENDPOINT, public_id=participant_public_id, _anchor=FILE_ANCHOR)
+
+
+def alert_action(kind: str, subject: str, subject_key: int | None, participant_public_id: str,
+                 step_ids: dict[int, str], job_ids: dict[int, str],
+                 validates_exits: bool = False) -> Action:
+    """The action that clears an alert, from its kind and the record it is about.
+
+    step_ids and job_ids map the integer keys stored in pathway_progress to the public ids
+    the step and contract pages take. A record that disappeared since the evaluation, or an
+    action the viewer may not take, falls back to the file (or to no link at all).
+    """
+    label, endpoint = ACTIONS.get(kind, FALLBACK)
+    if endpoint in SUPERVISOR_ENDPOINTS and not validates_exits:
+        return Action(NOT_YOURS, None)
+    arguments = {"public_id": participant_public_id}
+    if endpoint == "steps.edit":
+        public_id = step_ids.get(subject_key) if subject == "step" else None
+        if public_id is None:
+            return Action(FALLBACK[0], file_link(participant_public_id))
+        arguments["step_id"] = public_id
+    elif endpoint == "employment.edit":
+        public_id = job_ids.get(subject_key) if subject == "job" else None
+        if public_id is None:
+            return Action(FALLBACK[0], file_link(participant_public_id))
+        arguments["employment_id"] = public_id
+    elif endpoint == FILE_ENDPOINT:
+        return Action(label, file_link(participant_public_id))
+    try:
+        return Action(label, url_for(endpoint, **arguments))
+    except BuildError:
+        # A page not (or no longer) served must not take the whole caseload down with it.
+        return Action(FALLBACK[0], file_link(participant_public_id))

@@ -1,0 +1,612 @@
+"""Reading a référent's caseload: one row per active participant, in a fixed number of queries.
+
+Everything progress-related (status toward durable employment, milestones, alerts, last contact)
+comes from pathway_progress, kept up to date by app/progress/snapshot.py; call
+`refresh_caseload` (then commit) before `caseload_page` so rows evaluated before today are
+evaluated again. The current pathway, its step under way and its next appointment are picked
+in SQL with window functions, so the number of queries never depends on the number of people
+nor on how much history each one has.
+
+Nothing here reads current_user: the same functions serve the référent's home page and the
+supervisor's view of one référent's caseload.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, time, timedelta
+
+import sqlalchemy as sa
+
+from app.caseload.actions import Action, alert_action
+from app.domain.alerts import ALERT_LABELS, JOB_BASED_EXITS
+from app.domain.catalogue import PATHWAY_STATUSES, STEP_TYPES
+from app.domain.milestones import MILESTONES
+from app.domain.rules import RuleParameters
+from app.extensions import db
+from app.models import (
+    Appointment,
+    Employment,
+    Participant,
+    Pathway,
+    PathwayProgress,
+    Step,
+    StepType,
+    User,
+)
+from app.participants.queries import name_condition
+from app.progress.parameters import parameters_for
+from app.progress.snapshot import refresh_stale
+from app.text import search_key
+
+PER_PAGE = 25
+TEXT_MAX_LENGTH = 100
+TEXT_MAX_WORDS = 5
+OPEN_STEP_STATUSES = ("en_cours", "prevue")
+NO_PATHWAY = "none"
+# The statuses a caseload row can have, in the order of the pathway. An exited pathway only
+# stays in the caseload while its job-based exit awaits validation (in-work follow-up).
+STATUS_LABELS = {
+    NO_PATHWAY: "Aucun parcours",
+    **{code: label for code, label in PATHWAY_STATUSES.items() if code != "refused"},
+}
+STATUS_FILTER_LABELS = {
+    **STATUS_LABELS,
+    NO_PATHWAY: "Aucun parcours enregistré",
+    "exited": "Sorti(e), sortie provisoire à suivre",
+}
+STEP_TYPE_CODES = {code for code, _ in STEP_TYPES}
+DEFAULT_SORT = "urgence"
+SORT_LABELS = {
+    "urgence": "Le plus urgent d'abord",
+    "nom": "Nom",
+    "statut": "Statut",
+    "contact": "Dernier contact (le plus ancien d'abord)",
+    "rdv": "Prochain rendez-vous (le plus proche d'abord)",
+    "alertes": "Nombre d'alertes (le plus élevé d'abord)",
+}
+# Query-string names of the filters (French, like the participant search's q and tri).
+ARG_TEXT, ARG_ALERTS, ARG_NO_STEP = "q", "alertes", "sans_etape"
+ARG_STATUS, ARG_STEP_TYPE, ARG_SORT = "statut", "etape", "tri"
+CHECKED = {"1", "on", "oui", "true"}
+# Numbers each alert label is formatted with, from the rule parameters in force.
+ALERT_NUMBERS = {
+    "no_contact": lambda p: {"days": p.contact_max_days},
+    "no_step": lambda p: {"days": p.no_step_max_days},
+    "validation_due": lambda p: {"months": p.validation_months},
+    "pathway_warning": lambda p: {"months": p.pathway_warning_months},
+    "pathway_max": lambda p: {"months": p.pathway_max_months},
+    "post_exit_due": lambda p: {"months": p.post_exit_months},
+}
+
+
+# --- Filters ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    """What the caseload table is narrowed to, and how it is sorted."""
+
+    text: str = ""
+    with_alerts: bool = False
+    without_step: bool = False
+    status: str = ""
+    step_type: str = ""
+    sort: str = DEFAULT_SORT
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter (not the sort) is set."""
+        return bool(self.text or self.with_alerts or self.without_step or self.status
+                    or self.step_type)
+
+    def args(self, **changes) -> dict[str, str]:
+        """The query-string arguments of these filters (defaults left out), with changes."""
+        filters = replace(self, **{k: v for k, v in changes.items() if k != "page"})
+        args = {
+            ARG_TEXT: filters.text,
+            ARG_ALERTS: "1" if filters.with_alerts else "",
+            ARG_NO_STEP: "1" if filters.without_step else "",
+            ARG_STATUS: filters.status,
+            ARG_STEP_TYPE: filters.step_type,
+            ARG_SORT: "" if filters.sort == DEFAULT_SORT else filters.sort,
+        }
+        if changes.get("page", 1) != 1:
+            args["page"] = str(changes["page"])
+        return {name: value for name, value in args.items() if value}
+
+
+def filters_from_args(args: Mapping[str, str]) -> CaseloadFilters:
+    """Read the filters from a request's query string; unknown values are ignored."""
+    text = " ".join(str(args.get(ARG_TEXT, "") or "").split())[:TEXT_MAX_LENGTH]
+    status = args.get(ARG_STATUS, "") or ""
+    step_type = args.get(ARG_STEP_TYPE, "") or ""
+    sort = args.get(ARG_SORT, "") or DEFAULT_SORT
+    return CaseloadFilters(
+        text=text,
+        with_alerts=(args.get(ARG_ALERTS, "") or "").lower() in CHECKED,
+        without_step=(args.get(ARG_NO_STEP, "") or "").lower() in CHECKED,
+        status=status if status in STATUS_FILTER_LABELS else "",
+        step_type=step_type if step_type in STEP_TYPE_CODES else "",
+        sort=sort if sort in SORT_LABELS else DEFAULT_SORT,
+    )
+
+
+# --- What a page holds -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AlertItem:
+    """One alert of a row, with the action that clears it."""
+
+    kind: str
+    label: str
+    due_on: date
+    action: Action
+    overdue: bool = False  # fell due before today
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One participant of the caseload, as the table shows them."""
+
+    public_id: str
+    first_name: str
+    last_name: str
+    status: str
+    status_label: str
+    step_label: str
+    step_status: str  # "en_cours", "prevue" or "" (no step under way)
+    other_open_steps: int
+    milestone_label: str
+    last_contact_on: date | None
+    days_since_contact: int | None
+    next_appointment_on: date | None
+    next_appointment_time: time | None
+    next_appointment_purpose: str
+    alerts: list[AlertItem]
+
+    @property
+    def provisional_exit(self) -> bool:
+        """Exited on a job whose exit still awaits validation."""
+        return self.status == "exited"
+
+
+@dataclass
+class CaseloadPage:
+    """A page of the caseload, the counts shown above it, and the filter choices."""
+
+    referent_id: int
+    filters: CaseloadFilters
+    items: list[CaseloadRow]
+    page: int
+    per_page: int
+    total: int  # rows matching the filters
+    active_count: int  # the whole caseload, whatever the filters
+    ceiling: int
+    with_alerts_count: int
+    without_step_count: int
+    provisional_exits_count: int
+    step_type_choices: dict[str, str] = field(default_factory=dict)
+    status_choices: dict[str, str] = field(default_factory=lambda: dict(STATUS_FILTER_LABELS))
+    sort_choices: dict[str, str] = field(default_factory=lambda: dict(SORT_LABELS))
+
+    @property
+    def pages(self) -> int:
+        """How many pages the filtered rows fill (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        """Whether a previous page exists."""
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Whether a next page exists."""
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        """The previous page's number."""
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        """The next page's number."""
+        return self.page + 1
+
+    @property
+    def over_ceiling(self) -> bool:
+        """More active participants than the référent's ceiling."""
+        return self.active_count > self.ceiling
+
+    @property
+    def at_ceiling(self) -> bool:
+        """Exactly at the ceiling: no room for a new participant."""
+        return self.active_count == self.ceiling
+
+
+@dataclass(frozen=True)
+class WeekAppointment:
+    """An appointment of the current week."""
+
+    public_id: str
+    scheduled_on: date
+    scheduled_time: time | None
+    purpose: str
+    attendance: str
+    participant_public_id: str
+    first_name: str
+    last_name: str
+    can_record_attendance: bool  # its day has come, nothing recorded, the pathway takes records
+
+
+@dataclass(frozen=True)
+class Week:
+    """Monday to Sunday of the current week, and its appointments in order."""
+
+    start: date
+    end: date
+    appointments: list[WeekAppointment]
+
+
+# --- SQL building blocks ---------------------------------------------------------------------
+
+def caseload_participant_ids(referent_id: int) -> list[int]:
+    """Every participant assigned to the référent (one query)."""
+    return db.session.scalars(
+        sa.select(Participant.id).where(Participant.referent_id == referent_id)).all()
+
+
+def refresh_caseload(referent_id: int, today: date) -> int:
+    """Re-evaluate the caseload's pathways not evaluated today; the caller commits."""
+    return refresh_stale(caseload_participant_ids(referent_id), today)
+
+
+def of_referent(referent_id: int) -> sa.ColumnElement[bool]:
+    """Participant rows assigned to the référent."""
+    return Participant.referent_id == referent_id
+
+
+def current_pathways(referent_id: int) -> sa.Subquery:
+    """(pathway_id, participant_id) of each participant's latest pathway (by orientation)."""
+    ranked = (
+        sa.select(
+            Pathway.id.label("pathway_id"),
+            Pathway.participant_id,
+            sa.func.row_number().over(
+                partition_by=Pathway.participant_id,
+                order_by=(Pathway.orientation_date.desc(), Pathway.id.desc()),
+            ).label("position"),
+        )
+        .join(Participant, Participant.id == Pathway.participant_id)
+        .where(of_referent(referent_id))
+        .subquery("ranked_pathway")
+    )
+    return (sa.select(ranked.c.pathway_id, ranked.c.participant_id)
+            .where(ranked.c.position == 1).subquery("current_pathway"))
+
+
+def current_steps(referent_id: int) -> sa.Subquery:
+    """The step shown for each pathway: under way first, else planned; latest start first."""
+    started = sa.func.coalesce(Step.actual_start, Step.planned_start, sa.literal(date.min))
+    ranked = (
+        sa.select(
+            Step.pathway_id,
+            Step.type_code,
+            Step.status,
+            sa.func.row_number().over(
+                partition_by=Step.pathway_id,
+                order_by=(sa.case((Step.status == "en_cours", 0), else_=1), started.desc(),
+                          Step.id.desc()),
+            ).label("position"),
+            sa.func.count().over(partition_by=Step.pathway_id).label("open_steps"),
+        )
+        .join(Pathway, Pathway.id == Step.pathway_id)
+        .join(Participant, Participant.id == Pathway.participant_id)
+        .where(of_referent(referent_id), Step.status.in_(OPEN_STEP_STATUSES))
+        .subquery("ranked_step")
+    )
+    return (sa.select(ranked.c.pathway_id, ranked.c.type_code, ranked.c.status,
+                      ranked.c.open_steps)
+            .where(ranked.c.position == 1).subquery("current_step"))
+
+
+def next_appointments(referent_id: int, today: date) -> sa.Subquery:
+    """Each pathway's next appointment from today on, still awaiting its attendance."""
+    ranked = (
+        sa.select(
+            Appointment.pathway_id,
+            Appointment.scheduled_on,
+            Appointment.scheduled_time,
+            Appointment.purpose,
+            sa.func.row_number().over(
+                partition_by=Appointment.pathway_id,
+                # An appointment without an hour comes first that day, as on the file.
+                order_by=(Appointment.scheduled_on,
+                          sa.case((Appointment.scheduled_time.is_(None), 0), else_=1),
+                          Appointment.scheduled_time, Appointment.id),
+            ).label("position"),
+        )
+        .join(Pathway, Pathway.id == Appointment.pathway_id)
+        .join(Participant, Participant.id == Pathway.participant_id)
+        .where(of_referent(referent_id), Appointment.scheduled_on >= today,
+               Appointment.attendance == "")
+        .subquery("ranked_appointment")
+    )
+    return (sa.select(ranked.c.pathway_id, ranked.c.scheduled_on, ranked.c.scheduled_time,
+                      ranked.c.purpose)
+            .where(ranked.c.position == 1).subquery("next_appointment"))
+
+
+def status_expression(current: sa.Subquery) -> sa.Case:
+    """app.domain.catalogue.pathway_status in SQL ("none" when there is no pathway)."""
+    return sa.case(
+        (current.c.pathway_id.is_(None), NO_PATHWAY),
+        (Pathway.exit_date.is_not(None), "exited"),
+        (Pathway.entry_date.is_not(None), "in_pathway"),
+        (Pathway.decision == "accepted", "accepted"),
+        (Pathway.decision == "refused", "refused"),
+        (Pathway.decision == "postponed", "postponed"),
+        else_="orientation",
+    )
+
+
+def caseload_rows(referent_id: int, today: date, text: str = "") -> sa.Subquery:
+    """One row per active participant of the référent, with everything the table shows.
+
+    Active: no pathway yet, or a current pathway neither refused nor exited; an exit on a job
+    stays active until it is validated (the référent follows the person in work).
+    """
+    current = current_pathways(referent_id)
+    step = current_steps(referent_id)
+    appointment = next_appointments(referent_id, today)
+    status = status_expression(current)
+    in_work_follow_up = sa.and_(Pathway.exit_date.is_not(None),
+                                Pathway.exit_category.in_(sorted(JOB_BASED_EXITS)),
+                                Pathway.exit_validated_on.is_(None))
+    query = (
+        sa.select(
+            Participant.id.label("participant_id"),
+            Participant.public_id,
+            Participant.first_name,
+            Participant.last_name,
+            Participant.name_key,
+            current.c.pathway_id,
+            status.label("status"),
+            PathwayProgress.highest_milestone,
+            sa.func.coalesce(PathwayProgress.alert_count, 0).label("alert_count"),
+            PathwayProgress.alerts,
+            PathwayProgress.first_alert_due,
+            PathwayProgress.last_contact_on,
+            step.c.type_code.label("step_type"),
+            step.c.status.label("step_status"),
+            step.c.open_steps,
+            StepType.label.label("step_label"),
+            appointment.c.scheduled_on.label("next_on"),
+            appointment.c.scheduled_time.label("next_time"),
+            appointment.c.purpose.label("next_purpose"),
+        )
+        .select_from(Participant)
+        .outerjoin(current, current.c.participant_id == Participant.id)
+        .outerjoin(Pathway, Pathway.id == current.c.pathway_id)
+        .outerjoin(PathwayProgress, PathwayProgress.pathway_id == current.c.pathway_id)
+        .outerjoin(step, step.c.pathway_id == current.c.pathway_id)
+        .outerjoin(StepType, StepType.code == step.c.type_code)
+        .outerjoin(appointment, appointment.c.pathway_id == current.c.pathway_id)
+        .where(of_referent(referent_id),
+               sa.or_(status.not_in(("refused", "exited")), in_work_follow_up))
+    )
+    for word in search_key(text).split()[:TEXT_MAX_WORDS]:
+        query = query.where(name_condition(word))
+    return query.subquery("caseload")
+
+
+def without_step(rows: sa.Subquery) -> sa.ColumnElement[bool]:
+    """In pathway with no step under way nor planned."""
+    return sa.and_(rows.c.status == "in_pathway", rows.c.step_type.is_(None))
+
+
+def filter_conditions(rows: sa.Subquery, filters: CaseloadFilters) -> list:
+    """The WHERE conditions of the filters other than the text (applied in caseload_rows)."""
+    conditions = []
+    if filters.with_alerts:
+        conditions.append(rows.c.alert_count > 0)
+    if filters.without_step:
+        conditions.append(without_step(rows))
+    if filters.status:
+        conditions.append(rows.c.status == filters.status)
+    if filters.step_type:
+        conditions.append(
+            sa.select(Step.id).where(Step.pathway_id == rows.c.pathway_id,
+                                     Step.type_code == filters.step_type,
+                                     Step.status.in_(OPEN_STEP_STATUSES)).exists())
+    return conditions
+
+
+def sort_order(rows: sa.Subquery, sort: str) -> list:
+    """ORDER BY of a sort; every order ends on the name, then the id, so pages are stable."""
+    by_name = [rows.c.name_key, rows.c.participant_id]
+    alert_first = [rows.c.first_alert_due.is_(None), rows.c.first_alert_due]
+    status_position = sa.case({code: index for index, code in enumerate(STATUS_LABELS)},
+                              value=rows.c.status, else_=len(STATUS_LABELS))
+    orders = {
+        # Portable "NULLS LAST": (value IS NULL) sorts false (0) before true (1).
+        "urgence": alert_first,
+        "nom": [],
+        "statut": [status_position],
+        # Never contacted first, then the longest silence.
+        "contact": [rows.c.last_contact_on.is_not(None), rows.c.last_contact_on],
+        "rdv": [rows.c.next_on.is_(None), rows.c.next_on,
+                sa.case((rows.c.next_time.is_(None), 0), else_=1), rows.c.next_time],
+        "alertes": [rows.c.alert_count.desc(), *alert_first],
+    }
+    return [*orders.get(sort, alert_first), *by_name]
+
+
+# --- Reading a page --------------------------------------------------------------------------
+
+def alert_label(kind: str, params: RuleParameters) -> str:
+    """The alert's French label with the rule numbers in force."""
+    template = ALERT_LABELS.get(kind)
+    if template is None:
+        return kind
+    numbers = ALERT_NUMBERS.get(kind)
+    return template.format(**(numbers(params) if numbers else {}))
+
+
+def public_ids(model, keys: set[int]) -> dict[int, str]:
+    """Public ids of the given records by integer id, in one query (none when no keys)."""
+    if not keys:
+        return {}
+    return dict(db.session.execute(
+        sa.select(model.id, model.public_id).where(model.id.in_(sorted(keys)))).all())
+
+
+def stored_alerts(row) -> list[tuple[str, date, str, int | None]]:
+    """The row's alerts as (kind, due date, subject, subject id), oldest due first."""
+    alerts = []
+    for kind, due, subject, key in row.alerts or []:
+        alerts.append((kind, date.fromisoformat(due), subject or "", key))
+    return sorted(alerts, key=lambda alert: alert[1])
+
+
+def step_type_labels() -> dict[str, str]:
+    """Labels of the step types as the admin named them, in catalogue order (one query)."""
+    return dict(db.session.execute(
+        sa.select(StepType.code, StepType.label).order_by(StepType.position, StepType.code)
+    ).all())
+
+
+def summary_counts(rows: sa.Subquery, referent_id: int) -> tuple[int, int, int, int, int]:
+    """(active, with alerts, without step, provisional exits, user ceiling) in one query."""
+    def count_where(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    ceiling = sa.select(User.caseload_ceiling).where(User.id == referent_id).scalar_subquery()
+    row = db.session.execute(sa.select(
+        sa.func.count(),
+        count_where(rows.c.alert_count > 0),
+        count_where(without_step(rows)),
+        count_where(rows.c.status == "exited"),
+        ceiling,
+    ).select_from(rows)).one()
+    return tuple(int(value or 0) for value in row)
+
+
+def to_row(row, today: date, params: RuleParameters, step_ids: dict[int, str],
+           job_ids: dict[int, str], step_labels: dict[str, str],
+           validates_exits: bool) -> CaseloadRow:
+    """A CaseloadRow from a SQL row."""
+    alerts = [
+        AlertItem(kind, alert_label(kind, params), due,
+                  alert_action(kind, subject, key, row.public_id, step_ids, job_ids,
+                               validates_exits),
+                  overdue=due < today)
+        for kind, due, subject, key in stored_alerts(row)
+    ]
+    step_label = ""
+    if row.step_type:
+        step_label = row.step_label or step_labels.get(row.step_type, row.step_type)
+    return CaseloadRow(
+        public_id=row.public_id,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        status=row.status,
+        status_label=STATUS_LABELS.get(row.status, row.status),
+        step_label=step_label,
+        step_status=row.step_status or "",
+        other_open_steps=max(0, (row.open_steps or 0) - 1),
+        milestone_label=MILESTONES.get(row.highest_milestone or "", ""),
+        last_contact_on=row.last_contact_on,
+        days_since_contact=(today - row.last_contact_on).days if row.last_contact_on else None,
+        next_appointment_on=row.next_on,
+        next_appointment_time=row.next_time,
+        next_appointment_purpose=row.next_purpose or "",
+        alerts=alerts,
+    )
+
+
+def caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page: int,
+                  *, validates_exits: bool = False, per_page: int = PER_PAGE) -> CaseloadPage:
+    """A page of the référent's active caseload, filtered and sorted, with its counts.
+
+    Reads pathway_progress as it stands (call refresh_caseload and commit first). A fixed
+    number of queries whatever the caseload's size: counts, filtered count, the page's rows,
+    step type labels, and at most one query each for the public ids of the steps and
+    contracts the page's alerts point to. validates_exits: the viewer is a supervisor, who
+    gets the exit validation link.
+    """
+    params = parameters_for(today)
+    everyone = caseload_rows(referent_id, today)
+    active, with_alerts, no_step, provisional, user_ceiling = summary_counts(
+        everyone, referent_id)
+    rows = caseload_rows(referent_id, today, filters.text)
+    conditions = filter_conditions(rows, filters)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(rows).where(*conditions))
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    found = db.session.execute(
+        sa.select(rows).where(*conditions).order_by(*sort_order(rows, filters.sort))
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    alerts = [alert for row in found for alert in stored_alerts(row)]
+    step_ids = public_ids(Step, {key for _, _, subject, key in alerts
+                                 if subject == "step" and key is not None})
+    job_ids = public_ids(Employment, {key for _, _, subject, key in alerts
+                                      if subject == "job" and key is not None})
+    labels = step_type_labels()
+    return CaseloadPage(
+        referent_id=referent_id,
+        filters=filters,
+        items=[to_row(row, today, params, step_ids, job_ids, labels, validates_exits)
+               for row in found],
+        page=page,
+        per_page=per_page,
+        total=total,
+        active_count=active,
+        ceiling=user_ceiling or params.caseload_ceiling,
+        with_alerts_count=with_alerts,
+        without_step_count=no_step,
+        provisional_exits_count=provisional,
+        step_type_choices=labels,
+    )
+
+
+# --- The week's appointments -----------------------------------------------------------------
+
+def week_bounds(today: date) -> tuple[date, date]:
+    """Monday and Sunday of today's week."""
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def week_appointments(referent_id: int, today: date) -> Week:
+    """The appointments of the current week (Monday to Sunday) on the caseload's current
+    pathways, in order of day and hour (one query)."""
+    start, end = week_bounds(today)
+    current = current_pathways(referent_id)
+    takes_records = sa.or_(
+        sa.and_(Pathway.entry_date.is_not(None), Pathway.exit_date.is_(None)),
+        sa.and_(Pathway.exit_date.is_not(None),
+                Pathway.exit_category.in_(sorted(JOB_BASED_EXITS)),
+                Pathway.exit_validated_on.is_(None)),
+    )
+    rows = db.session.execute(
+        sa.select(Appointment.public_id, Appointment.scheduled_on, Appointment.scheduled_time,
+                  Appointment.purpose, Appointment.attendance, Participant.public_id,
+                  Participant.first_name, Participant.last_name,
+                  sa.case((takes_records, 1), else_=0))
+        .join(current, current.c.pathway_id == Appointment.pathway_id)
+        .join(Pathway, Pathway.id == Appointment.pathway_id)
+        .join(Participant, Participant.id == Pathway.participant_id)
+        .where(Appointment.scheduled_on.between(start, end))
+        .order_by(Appointment.scheduled_on,
+                  sa.case((Appointment.scheduled_time.is_(None), 0), else_=1),
+                  Appointment.scheduled_time, Participant.name_key, Appointment.id)
+    ).all()
+    return Week(start, end, [
+        WeekAppointment(public_id, day, hour, purpose or "", attendance or "", participant,
+                        first, last,
+                        can_record_attendance=bool(accepts) and not attendance and day <= today)
+        for public_id, day, hour, purpose, attendance, participant, first, last, accepts
+        in rows
+    ])

@@ -1,0 +1,1 @@
+"""Printed documents: pathway summary, sign-in sheets, attestations, minutes, caseload report."""

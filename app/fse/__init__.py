@@ -1,0 +1,1 @@
+"""FSE+ data of one participant: sensitive entry items and the situations after exit."""

@@ -1,0 +1,1 @@
+"""Supervisor reports: FSE+ indicators, exports and the files to complete."""

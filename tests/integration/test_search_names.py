@@ -1,0 +1,117 @@
+"""Participant search: accents and case, compound names, particles, apostrophes, ids, dates."""
+
+import re
+from datetime import date
+
+import pytest
+
+from tests import factories
+from tests.helpers import sign_in
+
+pytestmark = pytest.mark.usefixtures("fresh_request_globals")
+
+PEOPLE = {
+    "helene": ("Hélène", "Dupré", {}),
+    "jeanpierre": ("Jean-Pierre", "Martin", {}),
+    "legoff": ("Yann", "Le Goff", {}),
+    "ndiaye": ("Aminata", "N'Diaye", {}),
+    "typographic": ("Moussa", "N\N{RIGHT SINGLE QUOTATION MARK}Gom", {}),
+    "jeanne": ("Jeanne", "Pierrot", {"france_travail_id": "1234567A",
+                                     "birth_date": date(1990, 7, 4)}),
+    "goffinet": ("Paul", "Goffinet", {"france_travail_id": "7654321B"}),
+}
+
+
+@pytest.fixture
+def people(referent):
+    """A caseload whose names test the search."""
+    return {
+        key: factories.ParticipantFactory(referent=referent, first_name=first, last_name=last,
+                                          **extra)
+        for key, (first, last, extra) in PEOPLE.items()
+    }
+
+
+def found(client, query: str) -> set[str]:
+    """Public ids of the participants the list shows for a query."""
+    response = client.get("/participants", query_string={"q": query})
+    assert response.status_code == 200
+    return set(re.findall(r'href="/participants/([A-Za-z0-9_-]+)"',
+                          response.get_data(as_text=True))) - {"new"}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    # Accents and case.
+    ("helene", {"helene"}),
+    ("HÉLÈNE", {"helene"}),
+    ("Hél", {"helene"}),
+    ("hÉlEnE dUpRé", {"helene"}),
+    # Hyphenated first name.
+    ("jean", {"jeanpierre", "jeanne"}),
+    ("pierre", {"jeanpierre"}),
+    ("jean-pierre", {"jeanpierre"}),
+    ("jean pierre", {"jeanpierre"}),
+    ("Jean-Pierre Martin", {"jeanpierre"}),
+    # Particle.
+    ("le goff", {"legoff"}),
+    ("goff", {"legoff", "goffinet"}),
+    ("LE GOFF Yann", {"legoff"}),
+    # Apostrophe, straight or typographic, typed or not.
+    ("ndiaye", {"ndiaye"}),
+    ("n'diaye", {"ndiaye"}),
+    ("N\N{RIGHT SINGLE QUOTATION MARK}Diaye", {"ndiaye"}),
+    ("diaye", {"ndiaye"}),
+    ("N'DIAYE aminata", {"ndiaye"}),
+    ("ngom", {"typographic"}),
+    ("n'gom", {"typographic"}),
+    ("gom", {"typographic"}),
+    # Prefixes of name parts only, never any substring.
+    ("iaye", set()),
+    ("ene", set()),
+    ("zzz", set()),
+])
+def test_names(client, referent, people, query, expected):
+    """Each query finds exactly the expected participants."""
+    sign_in(client, referent)
+    assert found(client, query) == {people[key].public_id for key in expected}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("1234567A", {"jeanne"}),
+    ("1234567a", {"jeanne"}),
+    ("1234567", {"jeanne"}),
+    ("7654321B", {"goffinet"}),
+    ("9999999Z", set()),
+    ("04/07/1990", {"jeanne"}),
+    ("4/7/1990", {"jeanne"}),
+    ("04-07-1990", {"jeanne"}),
+    ("pierrot 04/07/1990", {"jeanne"}),
+    ("martin 04/07/1990", set()),
+    ("05/07/1990", set()),
+    ("31/02/1990", set()),  # no such day: nobody, and no error
+])
+def test_france_travail_id_and_birth_date(client, referent, people, query, expected):
+    """A France Travail id (or its start) and a birth date dd/mm/yyyy find the participant."""
+    sign_in(client, referent)
+    assert found(client, query) == {people[key].public_id for key in expected}
+
+
+def test_search_never_reaches_another_caseload(client, referent, other_referent, people):
+    """A référent finds none of another caseload's participants, by name, id or birth date."""
+    theirs = factories.ParticipantFactory(referent=other_referent, first_name="Hélène",
+                                          last_name="N'Diaye", france_travail_id="5555555C",
+                                          birth_date=date(1990, 7, 4))
+    sign_in(client, referent)
+    for query in ("helene", "ndiaye", "diaye", "5555555C", "04/07/1990"):
+        assert theirs.public_id not in found(client, query)
+    sign_in(client, other_referent)
+    for query in ("helene", "ndiaye", "diaye", "5555555C", "04/07/1990"):
+        assert found(client, query) == {theirs.public_id}
+
+
+def test_the_supervisor_searches_every_caseload(client, supervisor, other_referent, people):
+    """The supervisor's search spans every référent."""
+    theirs = factories.ParticipantFactory(referent=other_referent, first_name="Hélène",
+                                          last_name="Roux")
+    sign_in(client, supervisor)
+    assert found(client, "helene") == {people["helene"].public_id, theirs.public_id}
