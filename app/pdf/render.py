@@ -6,6 +6,7 @@ from flask import render_template
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from app.extensions import db
 from app.pdf.fetcher import STATIC_BASE, StaticOnlyFetcher, static_url
 
 # Tagged, accessible PDF (structure tree, language, title shown in the reader's title bar).
@@ -47,4 +48,8 @@ def html_to_pdf(html: str, title: str, author: str, url_fetcher=None) -> bytes:
 
 def render_pdf(template_name: str, context: dict, title: str, author: str) -> bytes:
     """Render a document: templates get plain data (dataclasses, dicts), never ORM objects."""
-    return html_to_pdf(render_html(template_name, context, title, author), title, author)
+    html = render_html(template_name, context, title, author)
+    # WeasyPrint takes a second or more: end the (read) transaction first. On SQLite every
+    # transaction holds the write lock, and other requests must not wait for a PDF.
+    db.session.commit()
+    return html_to_pdf(html, title, author)
