@@ -248,7 +248,7 @@ HOSTILE = {
     "script": "<script>alert(1)</script>",
     "file": "file:///etc/passwd",
     "link": '<link rel="stylesheet" href="http://127.0.0.1:1/evil.css">',
-    "word": "Anticonstitutionnellement" * 20,
+    "word": "Anticonstitutionnellement" * 7,  # 175 letters: still fits a 200-character column
 }
 
 
