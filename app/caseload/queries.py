@@ -33,6 +33,7 @@ from app.models import (
     StepType,
     User,
 )
+from app.paging import PageLinks
 from app.participants.queries import name_condition
 from app.progress.parameters import parameters_for
 from app.progress.snapshot import refresh_stale
@@ -170,7 +171,7 @@ class CaseloadRow:
 
 
 @dataclass
-class CaseloadPage:
+class CaseloadPage(PageLinks):
     """A page of the caseload, the counts shown above it, and the filter choices."""
 
     referent_id: int
@@ -192,26 +193,6 @@ class CaseloadPage:
     def pages(self) -> int:
         """How many pages the filtered rows fill (at least one)."""
         return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        """Whether a previous page exists."""
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        """Whether a next page exists."""
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        """The previous page's number."""
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        """The next page's number."""
-        return self.page + 1
 
     @property
     def over_ceiling(self) -> bool:

@@ -21,6 +21,7 @@ from app.domain.fse import (
 )
 from app.extensions import db
 from app.models import Participant, Role
+from app.paging import PageLinks
 from app.permissions import roles_required
 from app.progress.parameters import parameters_for
 from app.reports import exports
@@ -158,33 +159,13 @@ def columns():
 # --- Files to complete -------------------------------------------------------------------
 
 @dataclass
-class ListPage:
+class ListPage(PageLinks):
     """A page of a list sorted in Python, with what the pager macro reads."""
 
     items: list
     page: int
     pages: int
     total: int
-
-    @property
-    def has_prev(self) -> bool:
-        """Whether a previous page exists."""
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        """Whether a next page exists."""
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        """The previous page's number."""
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        """The next page's number."""
-        return self.page + 1
 
 
 @dataclass
