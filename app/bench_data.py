@@ -84,7 +84,7 @@ from app.models import (
 from app.models.base import Base
 from app.models.participant import NAME_KEY_LENGTH
 from app.passwords import hash_password
-from app.text import search_key
+from app.text import search_key, search_terms
 
 BENCH_PASSWORD = "jalons-bench-2026"
 BENCH_DOMAIN = "bench.jalons.fr"
@@ -187,9 +187,9 @@ class Rows:
         self.exits.clear()
 
 
-INSERT_ORDER = ["participant", "participant_criterion", "referent_assignment", "pathway",
-                "employment", "mission", "step", "interview", "appointment", "barrier",
-                "assessment", "assessment_score"]
+INSERT_ORDER = ["participant", "participant_search_term", "participant_criterion",
+                "referent_assignment", "pathway", "employment", "mission", "step", "interview",
+                "appointment", "barrier", "assessment", "assessment_score"]
 
 
 @dataclass
@@ -444,6 +444,8 @@ def identity(c: Context, participant_id: int, oriented: date) -> tuple[Identity,
         "created_at": created, "updated_at": created, "version": 1,
     }
     c.rows.add("participant", row)
+    for term in sorted(search_terms(row["name_key"], row["france_travail_id"])):
+        c.rows.add("participant_search_term", {"term": term, "participant_id": participant_id})
     return person, row
 
 

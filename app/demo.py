@@ -306,7 +306,6 @@ def identity(seeder: Seeder, oriented: date) -> Participant:
         address=fake.street_address(), postcode=postcode, city=town,
         qpv=rng.random() < qpv_share, rural=rural,
     )
-    participant.refresh_name_key()
     return participant
 
 

@@ -5,7 +5,7 @@ from app.models.audit import AuditEvent
 from app.models.commission import CommissionDecision, EntryCommission
 from app.models.documents import PlieSetting
 from app.models.fse import ExitFollowUp, ParticipantFseData
-from app.models.participant import Participant
+from app.models.participant import Participant, ParticipantSearchTerm
 from app.models.pathway import (
     Appointment,
     Barrier,
@@ -25,7 +25,8 @@ __all__ = [
     "Appointment", "Assessment", "AssessmentDimension", "AssessmentScore", "AuditEvent",
     "Barrier", "CommissionDecision", "EligibilityCriterion", "Employment", "EntryCommission",
     "ExitFollowUp", "ParticipantFseData",
-    "Interview", "LoginAttempt", "Mission", "Participant", "Pathway", "PathwayProgress",
+    "Interview", "LoginAttempt", "Mission", "Participant", "ParticipantSearchTerm", "Pathway",
+    "PathwayProgress",
     "PlieSetting", "ReferentAssignment",
     "Role", "RuleParameter", "Step", "StepType", "Structure", "User",
 ]

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Participant, Role, User
+from app.models import Participant, ParticipantSearchTerm, Role, User
 from app.permissions import visible_participants
-from app.text import search_key
+from app.text import id_term, prefix_bounds, search_key, without_apostrophes
 
 SORTS = {
     "nom": (Participant.name_key.asc(), Participant.id.asc()),
@@ -36,8 +36,6 @@ def search_participants(user: User, text: str = "", sort: str = "nom") -> sa.Sel
 
 BIRTH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 FRANCE_TRAVAIL_ID = re.compile(r"^(?=[0-9a-z]*[0-9])[0-9a-z]{4,11}$")
-# Straight and typographic apostrophes: "N'Diaye" is found by "ndiaye", "n'diaye" and "diaye".
-APOSTROPHES = ("'", "\N{RIGHT SINGLE QUOTATION MARK}")
 
 
 def word_condition(word: str) -> sa.ColumnElement[bool]:
@@ -49,37 +47,32 @@ def word_condition(word: str) -> sa.ColumnElement[bool]:
             return Participant.birth_date == date(year, month, day)
         except ValueError:
             return sa.false()
-    condition = name_condition(word)
+    prefixes = [without_apostrophes(word)]
     if FRANCE_TRAVAIL_ID.match(word):
-        pattern = like_escape(word.upper())
-        condition = sa.or_(condition,
-                           Participant.france_travail_id.like(f"{pattern}%", escape="\\"))
-    return condition
+        prefixes.append(id_term(word))
+    return terms_condition([prefix for prefix in prefixes if prefix])
 
 
 def name_condition(word: str) -> sa.ColumnElement[bool]:
     """The word starts a part of the name: after a space, a hyphen or an apostrophe.
 
-    Apostrophes are ignored on both sides as well, so "ndiaye" matches "n'diaye". REPLACE and
-    LIKE behave alike on SQLite and PostgreSQL (the key is already lower-case and unaccented).
+    Apostrophes are ignored on both sides, so "ndiaye" and "diaye" both find "N'Diaye".
     """
-    compact_key = Participant.name_key
-    compact_word = word
-    for mark in APOSTROPHES:
-        compact_key = sa.func.replace(compact_key, mark, "")
-        compact_word = compact_word.replace(mark, "")
-    conditions = []
-    if compact_word:
-        pattern = like_escape(compact_word)
-        conditions += [
-            compact_key.like(f"{pattern}%", escape="\\"),
-            compact_key.like(f"% {pattern}%", escape="\\"),
-            compact_key.like(f"%-{pattern}%", escape="\\"),
-        ]
-    pattern = like_escape(word)
-    conditions += [Participant.name_key.like(f"%{mark}{pattern}%", escape="\\")
-                   for mark in APOSTROPHES]
-    return sa.or_(*conditions)
+    return terms_condition([prefix for prefix in [without_apostrophes(word)] if prefix])
+
+
+def terms_condition(prefixes: list[str]) -> sa.ColumnElement[bool]:
+    """The participant has a search term starting with one of the prefixes (no prefix: any
+    participant). Each prefix is one range of the terms' primary key, on both engines."""
+    if not prefixes:
+        return sa.true()
+    ranges = []
+    for prefix in prefixes:
+        low, high = prefix_bounds(prefix)
+        ranges.append(sa.and_(ParticipantSearchTerm.term >= low,
+                              ParticipantSearchTerm.term < high))
+    return Participant.id.in_(
+        sa.select(ParticipantSearchTerm.participant_id).where(sa.or_(*ranges)))
 
 
 def referent_choices(user: User) -> list[tuple[int, str]]:

@@ -153,7 +153,6 @@ def apply_form(form: ParticipantForm, participant: Participant) -> list[str]:
         changed.append("criteria")
     if participant.referent_id != previous_referent:
         record_assignment(participant, previous_referent)
-    participant.refresh_name_key()
     return changed
 
 

@@ -115,3 +115,34 @@ def test_the_supervisor_searches_every_caseload(client, supervisor, other_refere
                                           last_name="Roux")
     sign_in(client, supervisor)
     assert found(client, "helene") == {people["helene"].public_id, theirs.public_id}
+
+
+def test_a_renamed_participant_is_found_by_the_new_name_only(client, referent, people):
+    """Search terms follow a change of name or of France Travail id, however it is saved."""
+    from app.extensions import db
+
+    jeanne = people["jeanne"]
+    jeanne.last_name = "Kervella-Le Bihan"
+    jeanne.france_travail_id = "2468024C"
+    db.session.commit()
+    sign_in(client, referent)
+    assert found(client, "pierrot") == set()
+    assert found(client, "1234567") == set()
+    for query in ("kervella", "bihan", "le bihan", "2468", "jeanne kervella-le"):
+        assert found(client, query) == {jeanne.public_id}, query
+
+
+def test_terms_go_with_the_participant(app, people):
+    """Deleting a participant deletes its search terms (nothing personal is left behind)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import ParticipantSearchTerm
+
+    helene = people["helene"]
+    terms = sa.select(ParticipantSearchTerm.term).where(
+        ParticipantSearchTerm.participant_id == helene.id)
+    assert set(db.session.scalars(terms)) == {"dupre", "helene"}
+    db.session.delete(helene)
+    db.session.commit()
+    assert list(db.session.scalars(terms)) == []
