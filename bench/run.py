@@ -39,6 +39,8 @@ TARGET_RATIO = 0.3
 TARGET_SEARCH_MS = 50
 TARGET_DASHBOARD_MS = 1000
 TARGET_EXPORT_MS = 10_000
+# Short names for --only, in the order of the table.
+PAGE_KEYS = ("login", "home", "file", "search", "dashboard", "pdf", "export")
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -359,7 +361,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--concurrency", type=int, default=2, help="simultaneous clients")
+    parser.add_argument("--only", default="",
+                        help=f"measure only these pages, comma-separated: {', '.join(PAGE_KEYS)}")
     return parser.parse_args()
+
+
+def chosen_pages(pages: list[Page], only: str) -> list[Page]:
+    """The pages --only names (all of them when it is empty), in PAGE_KEYS order."""
+    if not only:
+        return pages
+    wanted = {key.strip() for key in only.split(",") if key.strip()}
+    unknown = wanted - set(PAGE_KEYS)
+    if unknown:
+        sys.exit(f"Pages inconnues : {', '.join(sorted(unknown))} "
+                 f"(connues : {', '.join(PAGE_KEYS)}).")
+    return [page for key, page in zip(PAGE_KEYS, pages, strict=True) if key in wanted]
 
 
 def main() -> None:
@@ -386,6 +402,7 @@ def main() -> None:
             Page("Export FSE+ (CSV, toute l'année)", "/reports/fse/participants.csv",
                  supervisor, heavy=True),
         ]
+        pages = chosen_pages(pages, args.only)
         warm_up(port, pages, bare)
         started = time.perf_counter()
         samples = measure(port, server.pid, pages, bare, rounds, args.concurrency, per_thread)

@@ -14,6 +14,7 @@ supervisor's view of one référent's caseload.
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -36,7 +37,7 @@ from app.models import (
 from app.paging import PageLinks
 from app.participants.queries import name_condition
 from app.progress.parameters import parameters_for
-from app.progress.snapshot import refresh_stale
+from app.progress.snapshot import refresh
 from app.text import search_key
 
 PER_PAGE = 25
@@ -231,23 +232,46 @@ class Week:
 
 # --- SQL building blocks ---------------------------------------------------------------------
 
-def caseload_participant_ids(referent_id: int) -> list[int]:
-    """Every participant assigned to the référent (one query)."""
-    return db.session.scalars(
-        sa.select(Participant.id).where(Participant.referent_id == referent_id)).all()
+# The statements below are built once per process around these parameters and given their
+# values at execution: building and caching a statement this size costs more in Python than
+# SQLite takes to run it.
+REFERENT = sa.bindparam("referent_id", type_=sa.Integer())
+TODAY = sa.bindparam("today", type_=sa.Date())
+WEEK_START = sa.bindparam("week_start", type_=sa.Date())
+WEEK_END = sa.bindparam("week_end", type_=sa.Date())
+LIMIT = sa.bindparam("limit", type_=sa.Integer())
+OFFSET = sa.bindparam("offset", type_=sa.Integer())
+
+
+def caseload_values(referent_id: int, today: date) -> dict:
+    """The parameters every caseload statement takes."""
+    return {"referent_id": referent_id, "today": today}
+
+
+@cache
+def stale_statement() -> sa.Select:
+    """The caseload's pathways not evaluated today (missing, marked stale or older), built
+    once."""
+    return (sa.select(Pathway.id)
+            .join(Participant, Participant.id == Pathway.participant_id)
+            .outerjoin(PathwayProgress, PathwayProgress.pathway_id == Pathway.id)
+            .where(Participant.referent_id == REFERENT,
+                   sa.or_(PathwayProgress.evaluated_on.is_(None),
+                          PathwayProgress.evaluated_on < TODAY)))
 
 
 def refresh_caseload(referent_id: int, today: date) -> int:
     """Re-evaluate the caseload's pathways not evaluated today; the caller commits."""
-    return refresh_stale(caseload_participant_ids(referent_id), today)
+    stale = db.session.scalars(stale_statement(), caseload_values(referent_id, today)).all()
+    return refresh(stale, today) if stale else 0
 
 
-def of_referent(referent_id: int) -> sa.ColumnElement[bool]:
+def of_referent() -> sa.ColumnElement[bool]:
     """Participant rows assigned to the référent."""
-    return Participant.referent_id == referent_id
+    return Participant.referent_id == REFERENT
 
 
-def current_pathways(referent_id: int) -> sa.Subquery:
+def current_pathways() -> sa.Subquery:
     """(pathway_id, participant_id) of each participant's latest pathway (by orientation)."""
     ranked = (
         sa.select(
@@ -259,14 +283,14 @@ def current_pathways(referent_id: int) -> sa.Subquery:
             ).label("position"),
         )
         .join(Participant, Participant.id == Pathway.participant_id)
-        .where(of_referent(referent_id))
+        .where(of_referent())
         .subquery("ranked_pathway")
     )
     return (sa.select(ranked.c.pathway_id, ranked.c.participant_id)
             .where(ranked.c.position == 1).subquery("current_pathway"))
 
 
-def current_steps(referent_id: int) -> sa.Subquery:
+def current_steps() -> sa.Subquery:
     """The step shown for each pathway: under way first, else planned; latest start first."""
     started = sa.func.coalesce(Step.actual_start, Step.planned_start, sa.literal(date.min))
     ranked = (
@@ -283,7 +307,7 @@ def current_steps(referent_id: int) -> sa.Subquery:
         )
         .join(Pathway, Pathway.id == Step.pathway_id)
         .join(Participant, Participant.id == Pathway.participant_id)
-        .where(of_referent(referent_id), Step.status.in_(OPEN_STEP_STATUSES))
+        .where(of_referent(), Step.status.in_(OPEN_STEP_STATUSES))
         .subquery("ranked_step")
     )
     return (sa.select(ranked.c.pathway_id, ranked.c.type_code, ranked.c.status,
@@ -291,7 +315,7 @@ def current_steps(referent_id: int) -> sa.Subquery:
             .where(ranked.c.position == 1).subquery("current_step"))
 
 
-def next_appointments(referent_id: int, today: date) -> sa.Subquery:
+def next_appointments() -> sa.Subquery:
     """Each pathway's next appointment from today on, still awaiting its attendance."""
     ranked = (
         sa.select(
@@ -309,7 +333,7 @@ def next_appointments(referent_id: int, today: date) -> sa.Subquery:
         )
         .join(Pathway, Pathway.id == Appointment.pathway_id)
         .join(Participant, Participant.id == Pathway.participant_id)
-        .where(of_referent(referent_id), Appointment.scheduled_on >= today,
+        .where(of_referent(), Appointment.scheduled_on >= TODAY,
                Appointment.attendance == "")
         .subquery("ranked_appointment")
     )
@@ -331,15 +355,15 @@ def status_expression(current: sa.Subquery) -> sa.Case:
     )
 
 
-def caseload_rows(referent_id: int, today: date, text: str = "") -> sa.Subquery:
+def caseload_rows(text: str = "") -> sa.Subquery:
     """One row per active participant of the référent, with everything the table shows.
 
     Active: no pathway yet, or a current pathway neither refused nor exited; an exit on a job
     stays active until it is validated (the référent follows the person in work).
     """
-    current = current_pathways(referent_id)
-    step = current_steps(referent_id)
-    appointment = next_appointments(referent_id, today)
+    current = current_pathways()
+    step = current_steps()
+    appointment = next_appointments()
     status = status_expression(current)
     in_work_follow_up = sa.and_(Pathway.exit_date.is_not(None),
                                 Pathway.exit_category.in_(sorted(JOB_BASED_EXITS)),
@@ -373,7 +397,7 @@ def caseload_rows(referent_id: int, today: date, text: str = "") -> sa.Subquery:
         .outerjoin(step, step.c.pathway_id == current.c.pathway_id)
         .outerjoin(StepType, StepType.code == step.c.type_code)
         .outerjoin(appointment, appointment.c.pathway_id == current.c.pathway_id)
-        .where(of_referent(referent_id),
+        .where(of_referent(),
                sa.or_(status.not_in(("refused", "exited")), in_work_follow_up))
     )
     for word in search_key(text).split()[:TEXT_MAX_WORDS]:
@@ -457,20 +481,45 @@ def step_type_labels() -> dict[str, str]:
     ).all())
 
 
-def summary_counts(rows: sa.Subquery, referent_id: int) -> tuple[int, int, int, int, int]:
-    """(active, with alerts, without step, provisional exits, user ceiling) in one query."""
+@cache
+def everyone() -> sa.Subquery:
+    """The whole active caseload (no text filter), built once."""
+    return caseload_rows()
+
+
+@cache
+def summary_statement() -> sa.Select:
+    """(active, with alerts, without step, provisional exits, user ceiling), built once."""
     def count_where(condition):
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
-    ceiling = sa.select(User.caseload_ceiling).where(User.id == referent_id).scalar_subquery()
-    row = db.session.execute(sa.select(
+    rows = everyone()
+    ceiling = sa.select(User.caseload_ceiling).where(User.id == REFERENT).scalar_subquery()
+    return sa.select(
         sa.func.count(),
         count_where(rows.c.alert_count > 0),
         count_where(without_step(rows)),
         count_where(rows.c.status == "exited"),
         ceiling,
-    ).select_from(rows)).one()
+    ).select_from(rows)
+
+
+def summary_counts(referent_id: int, today: date) -> tuple[int, int, int, int, int]:
+    """(active, with alerts, without step, provisional exits, user ceiling) in one query."""
+    row = db.session.execute(summary_statement(), caseload_values(referent_id, today)).one()
     return tuple(int(value or 0) for value in row)
+
+
+def page_statement(rows: sa.Subquery, conditions: list, sort: str) -> sa.Select:
+    """A page of rows meeting the conditions, in the sort's order (LIMIT and OFFSET bound)."""
+    return (sa.select(rows).where(*conditions).order_by(*sort_order(rows, sort))
+            .limit(LIMIT).offset(OFFSET))
+
+
+@cache
+def unfiltered_page_statement(sort: str) -> sa.Select:
+    """A page of the whole caseload in the sort's order, built once per sort."""
+    return page_statement(everyone(), [], sort)
 
 
 def to_row(row, today: date, params: RuleParameters, step_ids: dict[int, str],
@@ -511,24 +560,28 @@ def caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page:
     """A page of the référent's active caseload, filtered and sorted, with its counts.
 
     Reads pathway_progress as it stands (call refresh_caseload and commit first). A fixed
-    number of queries whatever the caseload's size: counts, filtered count, the page's rows,
+    number of queries whatever the caseload's size: counts, filtered count (only when a
+    filter is set), the page's rows,
     step type labels, and at most one query each for the public ids of the steps and
     contracts the page's alerts point to. validates_exits: the viewer is a supervisor, who
     gets the exit validation link.
     """
     params = parameters_for(today)
-    everyone = caseload_rows(referent_id, today)
-    active, with_alerts, no_step, provisional, user_ceiling = summary_counts(
-        everyone, referent_id)
-    rows = caseload_rows(referent_id, today, filters.text)
-    conditions = filter_conditions(rows, filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(rows).where(*conditions))
+    bound = caseload_values(referent_id, today)
+    active, with_alerts, no_step, provisional, user_ceiling = summary_counts(referent_id, today)
+    if filters.narrowed:
+        rows = caseload_rows(filters.text) if filters.text else everyone()
+        conditions = filter_conditions(rows, filters)
+        total = db.session.scalar(
+            sa.select(sa.func.count()).select_from(rows).where(*conditions), bound)
+        statement = page_statement(rows, conditions, filters.sort)
+    else:  # the whole active caseload, already counted
+        total = active
+        statement = unfiltered_page_statement(filters.sort)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     found = db.session.execute(
-        sa.select(rows).where(*conditions).order_by(*sort_order(rows, filters.sort))
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
+        statement, {**bound, "limit": per_page, "offset": (page - 1) * per_page}).all()
     alerts = [alert for row in found for alert in stored_alerts(row)]
     step_ids = public_ids(Step, {key for _, _, subject, key in alerts
                                  if subject == "step" and key is not None})
@@ -560,18 +613,17 @@ def week_bounds(today: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def week_appointments(referent_id: int, today: date) -> Week:
-    """The appointments of the current week (Monday to Sunday) on the caseload's current
-    pathways, in order of day and hour (one query)."""
-    start, end = week_bounds(today)
-    current = current_pathways(referent_id)
+@cache
+def week_statement() -> sa.Select:
+    """The appointments between two days on the caseload's current pathways, built once."""
+    current = current_pathways()
     takes_records = sa.or_(
         sa.and_(Pathway.entry_date.is_not(None), Pathway.exit_date.is_(None)),
         sa.and_(Pathway.exit_date.is_not(None),
                 Pathway.exit_category.in_(sorted(JOB_BASED_EXITS)),
                 Pathway.exit_validated_on.is_(None)),
     )
-    rows = db.session.execute(
+    return (
         sa.select(Appointment.public_id, Appointment.scheduled_on, Appointment.scheduled_time,
                   Appointment.purpose, Appointment.attendance, Participant.public_id,
                   Participant.first_name, Participant.last_name,
@@ -579,11 +631,19 @@ def week_appointments(referent_id: int, today: date) -> Week:
         .join(current, current.c.pathway_id == Appointment.pathway_id)
         .join(Pathway, Pathway.id == Appointment.pathway_id)
         .join(Participant, Participant.id == Pathway.participant_id)
-        .where(Appointment.scheduled_on.between(start, end))
+        .where(Appointment.scheduled_on.between(WEEK_START, WEEK_END))
         .order_by(Appointment.scheduled_on,
                   sa.case((Appointment.scheduled_time.is_(None), 0), else_=1),
                   Appointment.scheduled_time, Participant.name_key, Appointment.id)
-    ).all()
+    )
+
+
+def week_appointments(referent_id: int, today: date) -> Week:
+    """The appointments of the current week (Monday to Sunday) on the caseload's current
+    pathways, in order of day and hour (one query)."""
+    start, end = week_bounds(today)
+    rows = db.session.execute(week_statement(), {
+        **caseload_values(referent_id, today), "week_start": start, "week_end": end}).all()
     return Week(start, end, [
         WeekAppointment(public_id, day, hour, purpose or "", attendance or "", participant,
                         first, last,
