@@ -1,11 +1,11 @@
 """Reading a référent's caseload: one row per active participant, in a fixed number of queries.
 
-Everything progress-related (status toward durable employment, milestones, alerts, last contact)
-comes from pathway_progress, kept up to date by app/progress/snapshot.py; call
-`refresh_caseload` (then commit) before `caseload_page` so rows evaluated before today are
-evaluated again. The current pathway, its step under way and its next appointment are picked
-in SQL with window functions, so the number of queries never depends on the number of people
-nor on how much history each one has.
+Everything a row shows besides the name and status (milestones, alerts, last contact, the step
+under way, the next appointment) comes from pathway_progress, kept up to date by
+app/progress/snapshot.py; call `refresh_caseload` (then commit) before `caseload_page` so rows
+evaluated before today are evaluated again. The current pathway is picked in SQL with a window
+function, so the number of queries never depends on the number of people nor on how much
+history each one has.
 
 Nothing here reads current_user: the same functions serve the référent's home page and the
 supervisor's view of one référent's caseload.
@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from app.caseload.actions import Action, alert_action
 from app.domain.alerts import ALERT_LABELS, JOB_BASED_EXITS
 from app.domain.catalogue import PATHWAY_STATUSES, STEP_TYPES
+from app.domain.facts import OPEN_STEP_STATUSES
 from app.domain.milestones import MILESTONES
 from app.domain.rules import RuleParameters
 from app.extensions import db
@@ -43,7 +44,6 @@ from app.text import search_key
 PER_PAGE = 25
 TEXT_MAX_LENGTH = 100
 TEXT_MAX_WORDS = 5
-OPEN_STEP_STATUSES = ("en_cours", "prevue")
 NO_PATHWAY = "none"
 # The statuses a caseload row can have, in the order of the pathway. An exited pathway only
 # stays in the caseload while its job-based exit awaits validation (in-work follow-up).
@@ -290,58 +290,6 @@ def current_pathways() -> sa.Subquery:
             .where(ranked.c.position == 1).subquery("current_pathway"))
 
 
-def current_steps() -> sa.Subquery:
-    """The step shown for each pathway: under way first, else planned; latest start first."""
-    started = sa.func.coalesce(Step.actual_start, Step.planned_start, sa.literal(date.min))
-    ranked = (
-        sa.select(
-            Step.pathway_id,
-            Step.type_code,
-            Step.status,
-            sa.func.row_number().over(
-                partition_by=Step.pathway_id,
-                order_by=(sa.case((Step.status == "en_cours", 0), else_=1), started.desc(),
-                          Step.id.desc()),
-            ).label("position"),
-            sa.func.count().over(partition_by=Step.pathway_id).label("open_steps"),
-        )
-        .join(Pathway, Pathway.id == Step.pathway_id)
-        .join(Participant, Participant.id == Pathway.participant_id)
-        .where(of_referent(), Step.status.in_(OPEN_STEP_STATUSES))
-        .subquery("ranked_step")
-    )
-    return (sa.select(ranked.c.pathway_id, ranked.c.type_code, ranked.c.status,
-                      ranked.c.open_steps)
-            .where(ranked.c.position == 1).subquery("current_step"))
-
-
-def next_appointments() -> sa.Subquery:
-    """Each pathway's next appointment from today on, still awaiting its attendance."""
-    ranked = (
-        sa.select(
-            Appointment.pathway_id,
-            Appointment.scheduled_on,
-            Appointment.scheduled_time,
-            Appointment.purpose,
-            sa.func.row_number().over(
-                partition_by=Appointment.pathway_id,
-                # An appointment without an hour comes first that day, as on the file.
-                order_by=(Appointment.scheduled_on,
-                          sa.case((Appointment.scheduled_time.is_(None), 0), else_=1),
-                          Appointment.scheduled_time, Appointment.id),
-            ).label("position"),
-        )
-        .join(Pathway, Pathway.id == Appointment.pathway_id)
-        .join(Participant, Participant.id == Pathway.participant_id)
-        .where(of_referent(), Appointment.scheduled_on >= TODAY,
-               Appointment.attendance == "")
-        .subquery("ranked_appointment")
-    )
-    return (sa.select(ranked.c.pathway_id, ranked.c.scheduled_on, ranked.c.scheduled_time,
-                      ranked.c.purpose)
-            .where(ranked.c.position == 1).subquery("next_appointment"))
-
-
 def status_expression(current: sa.Subquery) -> sa.Case:
     """app.domain.catalogue.pathway_status in SQL ("none" when there is no pathway)."""
     return sa.case(
@@ -362,8 +310,6 @@ def caseload_rows(text: str = "") -> sa.Subquery:
     stays active until it is validated (the référent follows the person in work).
     """
     current = current_pathways()
-    step = current_steps()
-    appointment = next_appointments()
     status = status_expression(current)
     in_work_follow_up = sa.and_(Pathway.exit_date.is_not(None),
                                 Pathway.exit_category.in_(sorted(JOB_BASED_EXITS)),
@@ -382,21 +328,19 @@ def caseload_rows(text: str = "") -> sa.Subquery:
             PathwayProgress.alerts,
             PathwayProgress.first_alert_due,
             PathwayProgress.last_contact_on,
-            step.c.type_code.label("step_type"),
-            step.c.status.label("step_status"),
-            step.c.open_steps,
+            sa.func.coalesce(PathwayProgress.step_type, "").label("step_type"),
+            PathwayProgress.step_status,
+            PathwayProgress.open_steps,
             StepType.label.label("step_label"),
-            appointment.c.scheduled_on.label("next_on"),
-            appointment.c.scheduled_time.label("next_time"),
-            appointment.c.purpose.label("next_purpose"),
+            PathwayProgress.next_appointment_on.label("next_on"),
+            PathwayProgress.next_appointment_time.label("next_time"),
+            PathwayProgress.next_appointment_purpose.label("next_purpose"),
         )
         .select_from(Participant)
         .outerjoin(current, current.c.participant_id == Participant.id)
         .outerjoin(Pathway, Pathway.id == current.c.pathway_id)
         .outerjoin(PathwayProgress, PathwayProgress.pathway_id == current.c.pathway_id)
-        .outerjoin(step, step.c.pathway_id == current.c.pathway_id)
-        .outerjoin(StepType, StepType.code == step.c.type_code)
-        .outerjoin(appointment, appointment.c.pathway_id == current.c.pathway_id)
+        .outerjoin(StepType, StepType.code == PathwayProgress.step_type)
         .where(of_referent(),
                sa.or_(status.not_in(("refused", "exited")), in_work_follow_up))
     )
@@ -407,7 +351,7 @@ def caseload_rows(text: str = "") -> sa.Subquery:
 
 def without_step(rows: sa.Subquery) -> sa.ColumnElement[bool]:
     """In pathway with no step under way nor planned."""
-    return sa.and_(rows.c.status == "in_pathway", rows.c.step_type.is_(None))
+    return sa.and_(rows.c.status == "in_pathway", rows.c.step_type == "")
 
 
 def filter_conditions(rows: sa.Subquery, filters: CaseloadFilters) -> list:

@@ -4,6 +4,7 @@ The web layer and the batch loader both build these from the stored records; tes
 by hand. Keys are the records' ids, so results can point back at a contract or a step.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -59,6 +60,20 @@ class StepFact:
     def end(self) -> date | None:
         """When the step ended, or is planned to."""
         return self.actual_end or self.planned_end
+
+
+OPEN_STEP_STATUSES = ("en_cours", "prevue")
+
+
+def shown_step(steps: Iterable[StepFact]) -> tuple[StepFact | None, int]:
+    """The step a caseload shows and how many steps are open: under way before planned, then
+    the latest start, then the latest recorded."""
+    open_steps = [step for step in steps if step.status in OPEN_STEP_STATUSES]
+    if not open_steps:
+        return None, 0
+    shown = min(open_steps, key=lambda step: (
+        step.status != "en_cours", -(step.start or date.min).toordinal(), -step.key))
+    return shown, len(open_steps)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ Written by app/progress/snapshot.py: for the pathways a transaction touched, at 
 for every pathway by `flask refresh-progress` (each night, since alerts move with the date).
 """
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -54,5 +54,13 @@ class PathwayProgress(Base):
     current_contract_type: Mapped[str] = mapped_column(sa.String(15), default="")
     distance_baseline: Mapped[Decimal | None] = mapped_column(sa.Numeric(4, 2))
     distance_latest: Mapped[Decimal | None] = mapped_column(sa.Numeric(4, 2))
+    # What the caseload shows of the pathway on the evaluation day: the step under way (else
+    # the next planned one), how many are open, and the next appointment awaiting attendance.
+    step_type: Mapped[str] = mapped_column(sa.String(20), default="")
+    step_status: Mapped[str] = mapped_column(sa.String(12), default="")
+    open_steps: Mapped[int] = mapped_column(default=0)
+    next_appointment_on: Mapped[date | None] = mapped_column(sa.Date)
+    next_appointment_time: Mapped[time | None] = mapped_column(sa.Time)
+    next_appointment_purpose: Mapped[str] = mapped_column(sa.String(300), default="")
 
     __table_args__ = (sa.Index("ix_pathway_progress_first_alert_due", "first_alert_due"),)

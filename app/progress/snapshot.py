@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import paris_today
 from app.domain.distance import AssessmentData, distance_travelled
+from app.domain.facts import PathwayFacts, shown_step
 from app.domain.progress import Progress, evaluate_progress
 from app.extensions import db
 from app.models import (
@@ -42,8 +43,28 @@ TOUCHED_ASSESSMENTS = "touched_assessments"
 BATCH = 500  # pathways per round when many are refreshed
 
 
-def snapshot_row(pathway_id: int, participant_id: int, progress: Progress,
-                 distance: tuple | None, today: date) -> dict:
+NO_APPOINTMENT = (None, None, "")
+
+
+def next_appointments(pathway_ids: list[int], today: date) -> dict[int, tuple]:
+    """(day, hour, purpose) of each pathway's next appointment from today on still awaiting
+    its attendance, from one query; one without an hour comes first that day, as on the file."""
+    rows = db.session.execute(
+        sa.select(Appointment.pathway_id, Appointment.scheduled_on, Appointment.scheduled_time,
+                  Appointment.purpose)
+        .where(Appointment.pathway_id.in_(pathway_ids), Appointment.scheduled_on >= today,
+               Appointment.attendance == "")
+        .order_by(Appointment.scheduled_on,
+                  sa.case((Appointment.scheduled_time.is_(None), 0), else_=1),
+                  Appointment.scheduled_time, Appointment.id))
+    found: dict[int, tuple] = {}
+    for pathway_id, day, hour, purpose in rows:
+        found.setdefault(pathway_id, (day, hour, purpose or ""))
+    return found
+
+
+def snapshot_row(pathway_id: int, participant_id: int, facts: PathwayFacts, progress: Progress,
+                 distance: tuple | None, appointment: tuple, today: date) -> dict:
     """The pathway_progress row of one evaluation."""
     durable = progress.durable
     indicators = progress.indicators
@@ -73,6 +94,15 @@ def snapshot_row(pathway_id: int, participant_id: int, progress: Progress,
         "distance_baseline": distance[0] if distance else None,
         "distance_latest": distance[1] if distance else None,
     }
+    step, open_steps = shown_step(facts.steps)
+    row.update({
+        "step_type": step.type_code if step else "",
+        "step_status": step.status if step else "",
+        "open_steps": open_steps,
+        "next_appointment_on": appointment[0],
+        "next_appointment_time": appointment[1],
+        "next_appointment_purpose": appointment[2],
+    })
     row.update({f"reached_{m.code}": m.reached_on for m in progress.milestones})
     return row
 
@@ -107,9 +137,10 @@ def refresh(pathway_ids: Iterable[int], today: date) -> int:
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         means = distances(chunk)
-        rows = [snapshot_row(pathway_id, participant_id,
+        appointments = next_appointments(chunk, today)
+        rows = [snapshot_row(pathway_id, participant_id, facts,
                              evaluate_progress(facts, params, today), means.get(pathway_id),
-                             today)
+                             appointments.get(pathway_id, NO_APPOINTMENT), today)
                 for pathway_id, participant_id, facts in facts_of(chunk, today)]
         db.session.execute(sa.delete(PathwayProgress).where(
             PathwayProgress.pathway_id.in_(chunk)))
