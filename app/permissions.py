@@ -58,8 +58,11 @@ def get_participant_or_deny(public_id: str, *options) -> Participant:
         deny(403, "role", public_id)
     if not is_public_id(public_id):
         deny(404, "malformed_id", public_id[:64])
+    # Scoped in SQL, so that another caseload's file is never loaded with all its records
+    # only to be refused; the check in Python stays as the rule's statement.
     participant = db.session.scalar(
-        sa.select(Participant).where(Participant.public_id == public_id).options(*options)
+        visible_participants(current_user).where(Participant.public_id == public_id)
+        .options(*options)
     )
     # A référent cannot tell another caseload's participant from a missing one.
     if participant is None or not can_access_participant(current_user, participant):
