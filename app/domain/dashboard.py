@@ -1,10 +1,12 @@
-"""The supervisor dashboard's pure arithmetic: periods, medians, shares, rounding, ceilings.
+"""The supervisor dashboard's pure arithmetic: periods, medians, shares, rounding, ceilings,
+and the sums of the pathway combinations into groups.
 
 No Flask, no SQLAlchemy: app/supervision/figures.py counts with SQL and hands the counts here.
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -199,21 +201,14 @@ def median(values: Iterable[int | Decimal]) -> Decimal | None:
     return (Decimal(ordered[middle - 1]) + Decimal(ordered[middle])) / 2
 
 
-def is_middle(position: int, count: int) -> bool:
-    """Whether the value ranked `position` (1 = smallest) of `count` is a middle one.
-
-    The SQL median keeps the rows where 2 × position lies between count and count + 2:
-    one row when count is odd, the two central rows when it is even. No division needed,
-    so integer and decimal division rules of SQLite and PostgreSQL never come into play.
-    """
-    return count <= 2 * position <= count + 2
+def day_median(days: Iterable[int]) -> Decimal | None:
+    """The median of day counts to one decimal, as the dashboard shows it; None if empty."""
+    return rounded(median(days), 1)
 
 
-def middle_mean(middle_total: int | Decimal | None, middle_count: int | None) -> Decimal | None:
-    """The median from the middle row(s) the SQL query kept: their sum over their number."""
-    if not middle_count:
-        return None
-    return rounded(Decimal(str(middle_total or 0)) / Decimal(middle_count), 1)
+def day_counts(text: str | None) -> list[int]:
+    """The day counts an SQL string aggregate joined with commas ("" or None: none)."""
+    return [int(part) for part in text.split(",")] if text else []
 
 
 def points(rate: Decimal | None, target: Decimal | None) -> Decimal | None:
@@ -221,6 +216,54 @@ def points(rate: Decimal | None, target: Decimal | None) -> Decimal | None:
     if rate is None or target is None:
         return None
     return rounded(rate - target, 1)
+
+
+# --- Groups of pathways ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Combination:
+    """Pathways sharing one combination of group flags (sex, publics): the groups they all
+    belong to, their counts summed, and each measure's day counts one by one (a median does
+    not add up, so the days themselves travel)."""
+
+    groups: tuple[str, ...]
+    counts: Mapping[str, int]
+    days: Mapping[str, Sequence[int]] = field(default_factory=dict)
+
+
+@dataclass
+class GroupTotals:
+    """One group's counts added up over its combinations, and its day counts pooled."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    days: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+def group_totals(combinations: Iterable[Combination]) -> dict[str, GroupTotals]:
+    """Per group, the sums of the counts and the pooled day counts of the combinations in it.
+
+    A pathway is in one combination only, and a combination in several groups (everyone, each
+    of its publics, its sex): each group gets every pathway it holds exactly once.
+    """
+    totals: dict[str, GroupTotals] = defaultdict(GroupTotals)
+    for combination in combinations:
+        for group in combination.groups:
+            total = totals[group]
+            total.counts.update(combination.counts)
+            for measure, days in combination.days.items():
+                total.days[measure].extend(days)
+    return dict(totals)
+
+
+def kind_counts(kinds_and_counts: Iterable[tuple[str | None, int]]) -> Counter[str]:
+    """Per alert kind, the rows that list it, from (comma-separated kinds, rows) pairs: each
+    kind counts once per row, however often the row names it."""
+    counts: Counter[str] = Counter()
+    for kinds, rows in kinds_and_counts:
+        for kind in set((kinds or "").split(",")) - {""}:
+            counts[kind] += rows
+    return counts
 
 
 # --- Caseloads ----------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """The supervisor dashboard's figures: SQL aggregates over pathway_progress, in fixed queries.
 
 Every function runs a fixed number of statements, whatever the number of participants: the
-counting happens in GROUP BY queries, medians in a window-function query that returns at
-most two rows per group, and app/domain/dashboard.py turns the counts into shares and means.
-The same SQL runs on SQLite and PostgreSQL (see days_between for the one difference).
+counting happens in GROUP BY queries. The outcomes of a period are summed per combination of
+group flags (sex, publics), a few hundred rows at most, with the day counts behind the medians
+joined into a string per combination; app/domain/dashboard.py adds the combinations up into
+groups and turns the counts into shares, means and medians. The same SQL runs on SQLite and
+PostgreSQL (see days_between and whole_years for the differences).
 
 Which pathways each figure counts:
 - the **entry cohort**: pathways whose entry date falls in the period (milestones, delays,
@@ -21,6 +23,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import FunctionElement
 
 from app.caseload.queries import alert_label
@@ -29,11 +32,16 @@ from app.domain.catalogue import POSITIVE_EXIT_CATEGORIES
 from app.domain.dashboard import (
     SENIOR_FROM,
     YOUNG_BELOW,
+    Combination,
+    GroupTotals,
     Period,
     ceiling_status,
+    day_counts,
+    day_median,
     effective_ceiling,
+    group_totals,
     hundredths_mean,
-    middle_mean,
+    kind_counts,
     points,
     share,
 )
@@ -80,6 +88,38 @@ def compile_days_between_sqlite(element, compiler, **kw) -> str:
             f"julianday({compiler.process(earlier, **kw)}) AS INTEGER)")
 
 
+class whole_years(FunctionElement):  # noqa: N801  (used like an SQL function)
+    """Whole years from the second date to the first, as app/domain/people.py age_on counts
+    them (a birthday on 29 February comes on 1 March)."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    name = "whole_years"
+
+
+@compiles(whole_years)
+def compile_whole_years(element, compiler, **kw) -> str:
+    """The years apart, less one when the later date's month and day come before the
+    earlier's."""
+    later, earlier = list(element.clauses)
+    years = sa.extract("year", later) - sa.extract("year", earlier)
+    before_anniversary = sa.or_(
+        sa.extract("month", later) < sa.extract("month", earlier),
+        sa.and_(sa.extract("month", later) == sa.extract("month", earlier),
+                sa.extract("day", later) < sa.extract("day", earlier)),
+    )
+    return compiler.process(years - sa.case((before_anniversary, 1), else_=0), **kw)
+
+
+@compiles(whole_years, "sqlite")
+def compile_whole_years_sqlite(element, compiler, **kw) -> str:
+    """SQLite stores dates as YYYY-MM-DD text: the years are its first four characters, and
+    "MM-DD" texts compare as the month and day do (cheaper than six strftime calls)."""
+    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
+    return (f"(CAST(substr({later}, 1, 4) AS INTEGER) - CAST(substr({earlier}, 1, 4) AS INTEGER)"
+            f" - (substr({later}, 6) < substr({earlier}, 6)))")
+
+
 def count_if(condition) -> sa.ColumnElement[int]:
     """COUNT of the rows meeting the condition (COUNT skips the NULL of a failed CASE)."""
     return sa.func.count(sa.case((condition, 1)))
@@ -88,23 +128,6 @@ def count_if(condition) -> sa.ColumnElement[int]:
 def sum_if(condition, value) -> sa.ColumnElement[int]:
     """SUM of `value` over the rows meeting the condition (0 when none does)."""
     return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
-
-
-def text_literal(value: str) -> sa.ColumnElement[str]:
-    """A constant string inlined in the SQL (typed alike by both engines inside a UNION)."""
-    return sa.literal_column("'" + value.replace("'", "''") + "'", sa.String)
-
-
-def age_at_entry() -> sa.ColumnElement[int]:
-    """Whole years between birth and entry, as app/domain/people.py age_on counts them."""
-    born, entered = Participant.birth_date, Pathway.entry_date
-    years = sa.extract("year", entered) - sa.extract("year", born)
-    before_birthday = sa.or_(
-        sa.extract("month", entered) < sa.extract("month", born),
-        sa.and_(sa.extract("month", entered) == sa.extract("month", born),
-                sa.extract("day", entered) < sa.extract("day", born)),
-    )
-    return years - sa.case((before_birthday, 1), else_=0)
 
 
 # --- What each figure counts --------------------------------------------------------------
@@ -132,16 +155,15 @@ def in_pathway() -> sa.ColumnElement[bool]:
     return sa.and_(Pathway.entry_date.is_not(None), Pathway.exit_date.is_(None))
 
 
-def still_followed(current: sa.Subquery) -> sa.ColumnElement[bool]:
-    """The participant is in the active caseload, as app/caseload/queries.py counts it.
+def still_followed() -> sa.ColumnElement[bool]:
+    """The current pathway keeps its participant in the active caseload, as
+    app/caseload/queries.py counts it (a participant with no pathway yet is in it too).
 
-    No pathway yet; or a current pathway neither refused nor exited (orientation, decision
-    postponed, accepted, en parcours); or an exit on a job whose validation is still awaited
-    (in-work follow-up).
+    A pathway neither refused nor exited (orientation, decision postponed, accepted, en
+    parcours); or an exit on a job whose validation is still awaited (in-work follow-up).
     """
     refused = sa.and_(Pathway.entry_date.is_(None), Pathway.decision == "refused")
     return sa.or_(
-        current.c.pathway_id.is_(None),
         sa.and_(Pathway.exit_date.is_(None), sa.not_(refused)),
         sa.and_(Pathway.exit_date.is_not(None),
                 Pathway.exit_category.in_(sorted(JOB_BASED_EXITS)),
@@ -149,35 +171,45 @@ def still_followed(current: sa.Subquery) -> sa.ColumnElement[bool]:
     )
 
 
-def current_pathways() -> sa.Subquery:
-    """(pathway_id, participant_id) of every participant's latest pathway (by orientation)."""
-    ranked = sa.select(
-        Pathway.id.label("pathway_id"),
-        Pathway.participant_id,
-        sa.func.row_number().over(
-            partition_by=Pathway.participant_id,
-            order_by=(Pathway.orientation_date.desc(), Pathway.id.desc()),
-        ).label("position"),
-    ).subquery("ranked_pathway")
-    return (sa.select(ranked.c.pathway_id, ranked.c.participant_id)
-            .where(ranked.c.position == 1).subquery("current_pathway"))
+def is_current() -> sa.ColumnElement[bool]:
+    """The pathway is its participant's latest (by orientation date, then id), as
+    app/caseload/queries.py picks it: no other pathway of theirs comes after it.
+
+    A NOT EXISTS in WHERE: PostgreSQL runs it as one anti-join, SQLite as an index probe per
+    pathway; cheaper on both than ranking every pathway with a window function.
+    """
+    later = aliased(Pathway, name="later_pathway")
+    return ~sa.exists().where(
+        later.participant_id == Pathway.participant_id,
+        sa.or_(later.orientation_date > Pathway.orientation_date,
+               sa.and_(later.orientation_date == Pathway.orientation_date,
+                       later.id > Pathway.id)))
 
 
-# Per-pathway and per-participant facts come from grouped derived tables joined once, not
-# from correlated EXISTS: PostgreSQL costs each correlated subquery per row, and a few of them
-# push the estimate past its JIT thresholds (seconds of compilation for a 0.3 s query).
+# Per-pathway and per-participant facts come from grouped derived tables, or joins on a
+# primary key, joined once; not from correlated EXISTS in the select list: PostgreSQL costs
+# each correlated subquery per row, and a few of them push the estimate past its JIT
+# thresholds (a second of compilation for a 0.2 s query, measured at 50 000 participants).
+# `among` restricts a derived table to the pathways a query reads, when it reads only some
+# (one period's, one référent's): SQLite then reads their rows by index instead of them all.
 
 
-def open_steps() -> sa.Subquery:
-    """The pathways with a step « en cours » or « prévue »."""
-    return (sa.select(Step.pathway_id).where(Step.status.in_(("en_cours", "prevue")))
-            .group_by(Step.pathway_id).subquery("open_step"))
+def open_steps(among: sa.Select | None = None) -> sa.Subquery:
+    """The pathways with a step « en cours » or « prévue » (of those `among` selects)."""
+    query = sa.select(Step.pathway_id).where(Step.status.in_(("en_cours", "prevue")))
+    if among is not None:
+        query = query.where(Step.pathway_id.in_(among))
+    return query.group_by(Step.pathway_id).subquery("open_step")
 
 
-def regraded() -> sa.Subquery:
-    """The pathways assessed at least twice: with one grid only, the stored latest score is
-    the entry score itself, and a 0 there would mean "not measured yet", not "no progress"."""
-    return (sa.select(Assessment.pathway_id).group_by(Assessment.pathway_id)
+def regraded(among: sa.Select | None = None) -> sa.Subquery:
+    """The pathways assessed at least twice (of those `among` selects): with one grid only,
+    the stored latest score is the entry score itself, and a 0 there would mean "not measured
+    yet", not "no progress"."""
+    query = sa.select(Assessment.pathway_id)
+    if among is not None:
+        query = query.where(Assessment.pathway_id.in_(among))
+    return (query.group_by(Assessment.pathway_id)
             .having(sa.func.count(Assessment.id) >= 2).subquery("regraded"))
 
 
@@ -186,15 +218,22 @@ CRITERIA_PUBLICS = {"RSA": ("RSA",), "DELD": ("DELD", "DETLD"), "QPV": ("QPV",),
                     "RQTH": ("RQTH",)}
 
 
-def criteria_held() -> sa.Subquery:
-    """Per participant, 1 or 0 for each public an eligibility criterion puts them in."""
-    code = EligibilityCriterion.code
-    return (sa.select(participant_criterion.c.participant_id,
-                      *(sa.func.max(sa.case((code.in_(codes), 1), else_=0)).label(key.lower())
-                        for key, codes in CRITERIA_PUBLICS.items()))
-            .join(EligibilityCriterion,
-                  EligibilityCriterion.id == participant_criterion.c.criterion_id)
-            .group_by(participant_criterion.c.participant_id).subquery("criteria_held"))
+def with_criteria(query: sa.Select) -> tuple[sa.Select, dict[str, sa.ColumnElement[bool]]]:
+    """The query LEFT JOINed to participant_criterion once per code of CRITERIA_PUBLICS, and
+    per public whether the participant holds one of its criteria.
+
+    Each join is on the table's primary key (participant, criterion), so it adds at most one
+    row: no pathway is counted twice. Cheaper than grouping the table per participant.
+    """
+    held = {}
+    for code in sorted({code for codes in CRITERIA_PUBLICS.values() for code in codes}):
+        alias = held[code] = participant_criterion.alias(f"holds_{code.lower()}")
+        criterion = (sa.select(EligibilityCriterion.id).where(EligibilityCriterion.code == code)
+                     .scalar_subquery())
+        query = query.outerjoin(alias, sa.and_(alias.c.participant_id == Participant.id,
+                                               alias.c.criterion_id == criterion))
+    return query, {key: sa.or_(*(held[code].c.participant_id.is_not(None) for code in codes))
+                   for key, codes in CRITERIA_PUBLICS.items()}
 
 
 def pending_evaluation(today: date) -> sa.ColumnElement[bool]:
@@ -256,17 +295,20 @@ def caseload_counts(today: date, contact_days: int) -> dict:
 
     (active caseload, en parcours, of whom contacted recently, of whom without any open step,
     alerts of the active caseload, participants of it with at least one alert), each
-    participant counted on their current pathway, as on the référent's caseload page.
+    participant counted on their current pathway, as on the référent's caseload page; a
+    participant with no pathway yet counts in the active caseload only.
     """
-    current = current_pathways()
     steps = open_steps()
-    active = still_followed(current)
+    active = still_followed()
     running = in_pathway()
     contacted = sa.and_(running,
                         PathwayProgress.last_contact_on >= today - timedelta(days=contact_days),
                         PathwayProgress.last_contact_on <= today)
     alerts = sa.func.coalesce(PathwayProgress.alert_count, 0)
-    query = (
+    # Read from the pathways, in table order, with their participant LEFT-joined (it always
+    # exists): with an inner join SQLite reads the participants in référent order, to group
+    # without sorting, and then fetches every pathway and evaluation at random, 2-3× slower.
+    on_pathway = (
         sa.select(
             Participant.referent_id,
             count_if(active),
@@ -276,15 +318,23 @@ def caseload_counts(today: date, contact_days: int) -> dict:
             sum_if(active, alerts),
             count_if(sa.and_(active, alerts > 0)),
         )
-        .select_from(Participant)
-        .outerjoin(current, current.c.participant_id == Participant.id)
-        .outerjoin(Pathway, Pathway.id == current.c.pathway_id)
+        .select_from(Pathway)
+        .outerjoin(Participant, Participant.id == Pathway.participant_id)
         .outerjoin(PathwayProgress, PathwayProgress.pathway_id == Pathway.id)
         .outerjoin(steps, steps.c.pathway_id == Pathway.id)
+        .where(is_current())
         .group_by(Participant.referent_id)
     )
-    return {referent_id: tuple(int(value or 0) for value in values)
-            for referent_id, *values in db.session.execute(query)}
+    without_pathway = (
+        sa.select(Participant.referent_id, sa.func.count(), *(sa.literal(0),) * 5)
+        .where(~sa.exists().where(Pathway.participant_id == Participant.id))
+        .group_by(Participant.referent_id)
+    )
+    counts: dict = {}
+    for referent_id, *values in db.session.execute(sa.union_all(on_pathway, without_pathway)):
+        known = counts.get(referent_id, (0,) * 6)
+        counts[referent_id] = tuple(a + int(b or 0) for a, b in zip(known, values, strict=True))
+    return counts
 
 
 def movement_counts(period: Period) -> dict:
@@ -293,7 +343,8 @@ def movement_counts(period: Period) -> dict:
         sa.select(Participant.referent_id, count_if(entered_in(period)),
                   count_if(exited_in(period)))
         .select_from(Pathway)
-        .join(Participant, Participant.id == Pathway.participant_id)
+        # LEFT JOIN, as in caseload_counts: the pathways are read in table order.
+        .outerjoin(Participant, Participant.id == Pathway.participant_id)
         .where(sa.or_(entered_in(period), exited_in(period)))
         .group_by(Participant.referent_id)
     )
@@ -442,6 +493,11 @@ class Breakdowns:
     publics: list[GroupFigures]
     sexes: list[GroupFigures]
 
+    @property
+    def cohort(self) -> CohortFigures:
+        """Everyone's figures as the PLIE's cohort: what cohort_figures would count again."""
+        return cohort_of(self.period, self.target, self.total)
+
 
 PUBLIC_LABELS = {
     "RSA": "Bénéficiaires du RSA",
@@ -455,14 +511,16 @@ SEX_GROUPS = {f"sex:{code}": label for code, label in SEX_LABELS.items()} | {
     "sex:": "Sexe non renseigné"}
 
 
-def public_conditions(criteria: sa.Subquery) -> dict[str, sa.ColumnElement[bool]]:
-    """What puts a pathway in each public (criteria and flags as recorded today)."""
-    age = age_at_entry()
+def public_conditions(criteria: dict[str, sa.ColumnElement[bool]]
+                      ) -> dict[str, sa.ColumnElement[bool]]:
+    """What puts a pathway in each public (criteria and flags as recorded today), given
+    whether the participant holds one of each public's CRITERIA_PUBLICS."""
+    age = whole_years(Pathway.entry_date, Participant.birth_date)
     return {
-        "RSA": criteria.c.rsa == 1,
-        "DELD": criteria.c.deld == 1,
-        "QPV": sa.or_(Participant.qpv.is_(True), criteria.c.qpv == 1),
-        "RQTH": sa.or_(Participant.rqth.is_(True), criteria.c.rqth == 1),
+        "RSA": criteria["RSA"],
+        "DELD": criteria["DELD"],
+        "QPV": sa.or_(Participant.qpv.is_(True), criteria["QPV"]),
+        "RQTH": sa.or_(Participant.rqth.is_(True), criteria["RQTH"]),
         "JEUNE": sa.and_(Participant.birth_date.is_not(None), age < YOUNG_BELOW),
         "SENIOR": sa.and_(Participant.birth_date.is_not(None), age >= SENIOR_FROM),
     }
@@ -471,6 +529,10 @@ def public_conditions(criteria: sa.Subquery) -> dict[str, sa.ColumnElement[bool]
 # The delays whose medians are shown: from entry to the first day of these milestones.
 MEASURES = {"first_job": PathwayProgress.reached_experience,
             "durable": PathwayProgress.reached_emploi_durable}
+# The GroupFigures counts that are plain sums over the pathways (milestones come apart).
+COUNTS = ("exits", "positive", "validated", "ready", "ended_early", "entries", "cohort_exited",
+          "cohort_positive", "cohort_validated", "barriers_identified", "barriers_lifted",
+          "with_lifted", "distance_hundredths", "distance_count", "in_pathway", "no_step")
 
 
 def days_to(reached, period: Period) -> sa.ColumnElement[int]:
@@ -481,142 +543,115 @@ def days_to(reached, period: Period) -> sa.ColumnElement[int]:
                    (days < 0, 0), else_=days)
 
 
-def memberships(period: Period, referent_id: int | None, grouped: bool) -> sa.CTE:
-    """(pathway_id, grp, no_open_step, assessed_twice) for the pathways entered or exited in
-    the period, one row per group the pathway is in.
-
-    Everyone is in "all"; with `grouped`, a pathway is also in each public it belongs to (a
-    person may count in several) and in the group of its participant's sex. The per-pathway
-    tests (criteria, steps, grids) run once per pathway in the "cohort" CTE, which every
-    group reads: both engines compute a CTE read more than once only once.
-    """
-    steps, grids, criteria = open_steps(), regraded(), criteria_held()
-    flags = {"no_open_step": steps.c.pathway_id.is_(None),
-             "assessed_twice": grids.c.pathway_id.is_not(None)}
-    if grouped:
-        flags |= {f"is_{key.lower()}": condition
-                  for key, condition in public_conditions(criteria).items()}
-    cohort = (sa.select(Pathway.id.label("pathway_id"), Participant.sex.label("sex"),
-                        *(sa.case((condition, 1), else_=0).label(name)
-                          for name, condition in flags.items()),
-                        *(days_to(reached, period).label(measure)
-                          for measure, reached in MEASURES.items()))
-              .join(Participant, Participant.id == Pathway.participant_id)
-              .outerjoin(PathwayProgress, PathwayProgress.pathway_id == Pathway.id)
-              .outerjoin(steps, steps.c.pathway_id == Pathway.id)
-              .outerjoin(grids, grids.c.pathway_id == Pathway.id)
-              .where(sa.or_(entered_in(period), exited_in(period))))
-    if grouped:
-        cohort = cohort.outerjoin(criteria, criteria.c.participant_id == Participant.id)
-    if referent_id is not None:
-        cohort = cohort.where(Participant.referent_id == referent_id)
-    cohort = cohort.cte("cohort")
-
-    def group(key: str, *conditions) -> sa.Select:
-        return sa.select(cohort.c.pathway_id, text_literal(key).label("grp"),
-                         cohort.c.no_open_step, cohort.c.assessed_twice,
-                         *(cohort.c[measure] for measure in MEASURES)).where(*conditions)
-
-    parts = [group("all")]
-    if grouped:
-        parts += [group(key, cohort.c[f"is_{key.lower()}"] == 1) for key in PUBLIC_LABELS]
-        parts += [group(key, cohort.c.sex == key.removeprefix("sex:")) for key in SEX_GROUPS]
-    # A CTE too: the medians query reads it twice.
-    return sa.union_all(*parts).cte("members")
-
-
-def group_counts(period: Period, today: date, members: sa.CTE) -> dict[str, dict]:
-    """The counts of GroupFigures for each group of `members`, in one GROUP BY query."""
+def pathway_facts(period: Period, today: date, referent_id: int | None,
+                  grouped: bool) -> sa.Subquery:
+    """One row per pathway entered or exited in the period: what it adds to each count (0 or
+    1, or a number of barriers or hundredths), its day counts to the measured milestones, and
+    with `grouped` the flags of the groups it is in (sex, then 0 or 1 per public)."""
     entered, exited = entered_in(period), exited_in(period)
+    read = [sa.or_(entered, exited)]
+    if referent_id is not None:
+        read.append(Participant.referent_id == referent_id)
+
+    def among(column) -> sa.Select:
+        query = sa.select(column).where(*read)
+        if referent_id is not None:
+            query = query.join(Participant, Participant.id == Pathway.participant_id)
+        return query
+
+    steps, grids = open_steps(among(Pathway.id)), regraded(among(Pathway.id))
     exited_by_today = sa.and_(Pathway.exit_date.is_not(None), Pathway.exit_date <= today)
     still_in = sa.and_(entered, in_pathway())
     both_grids = sa.and_(entered, PathwayProgress.distance_baseline.is_not(None),
                          PathwayProgress.distance_latest.is_not(None),
-                         members.c.assessed_twice == 1)
+                         grids.c.pathway_id.is_not(None))
     # Hundredths as integers: exact sums on SQLite (floats) and PostgreSQL (numerics) alike.
     hundredths = sa.cast(sa.func.round(
         (PathwayProgress.distance_latest - PathwayProgress.distance_baseline) * 100),
         sa.Integer)
     lifted = sa.func.coalesce(PathwayProgress.lifted_barriers, 0)
     identified = lifted + sa.func.coalesce(PathwayProgress.open_barriers, 0)
-    columns = {
-        "exits": count_if(exited),
-        "positive": count_if(sa.and_(exited, POSITIVE)),
-        "validated": count_if(sa.and_(exited, VALIDATED)),
-        "ready": count_if(sa.and_(exited, PROVISIONAL, PathwayProgress.exit_state == "ready")),
-        "ended_early": count_if(sa.and_(exited, PROVISIONAL,
-                                        PathwayProgress.exit_state == "ended_early")),
-        "entries": count_if(entered),
-        "cohort_exited": count_if(sa.and_(entered, exited_by_today)),
-        "cohort_positive": count_if(sa.and_(entered, exited_by_today, POSITIVE)),
-        "cohort_validated": count_if(sa.and_(entered, exited_by_today, VALIDATED)),
-        "barriers_identified": sum_if(entered, identified),
-        "barriers_lifted": sum_if(entered, lifted),
-        "with_lifted": count_if(sa.and_(entered, PathwayProgress.lifted_barriers > 0)),
-        "distance_hundredths": sum_if(both_grids, hundredths),
-        "distance_count": count_if(both_grids),
-        "in_pathway": count_if(still_in),
-        "no_step": count_if(sa.and_(still_in, members.c.no_open_step == 1)),
-    }
-    columns |= {f"milestone:{code}": count_if(sa.and_(
-        entered, getattr(PathwayProgress, f"reached_{code}").is_not(None)))
-        for code in MILESTONES}
-    query = (
-        sa.select(members.c.grp, *(column.label(name.replace(":", "_"))
-                                   for name, column in columns.items()))
-        .select_from(members)
-        .join(Pathway, Pathway.id == members.c.pathway_id)
-        .outerjoin(PathwayProgress, PathwayProgress.pathway_id == Pathway.id)
-        .group_by(members.c.grp)
-    )
-    result = {}
-    for row in db.session.execute(query):
-        values = [int(value or 0) for value in row[1:]]
-        result[row[0]] = dict(zip(columns, values, strict=True))
-    return result
+    counted = {
+        "exits": exited,
+        "positive": sa.and_(exited, POSITIVE),
+        "validated": sa.and_(exited, VALIDATED),
+        "ready": sa.and_(exited, PROVISIONAL, PathwayProgress.exit_state == "ready"),
+        "ended_early": sa.and_(exited, PROVISIONAL, PathwayProgress.exit_state == "ended_early"),
+        "entries": entered,
+        "cohort_exited": sa.and_(entered, exited_by_today),
+        "cohort_positive": sa.and_(entered, exited_by_today, POSITIVE),
+        "cohort_validated": sa.and_(entered, exited_by_today, VALIDATED),
+        "with_lifted": sa.and_(entered, PathwayProgress.lifted_barriers > 0),
+        "distance_count": both_grids,
+        "in_pathway": still_in,
+        "no_step": sa.and_(still_in, steps.c.pathway_id.is_(None)),
+    } | {f"milestone_{code}": sa.and_(entered, getattr(PathwayProgress, f"reached_{code}")
+                                      .is_not(None))
+         for code in MILESTONES}
+    columns = {name: sa.case((condition, 1), else_=0) for name, condition in counted.items()}
+    columns |= {"barriers_identified": sa.case((entered, identified), else_=0),
+                "barriers_lifted": sa.case((entered, lifted), else_=0),
+                "distance_hundredths": sa.case((both_grids, hundredths), else_=0)}
+    columns |= {measure: days_to(reached, period) for measure, reached in MEASURES.items()}
+    query = (sa.select(*(column.label(name) for name, column in columns.items()))
+             .select_from(Pathway)
+             .join(Participant, Participant.id == Pathway.participant_id)
+             .outerjoin(PathwayProgress, PathwayProgress.pathway_id == Pathway.id)
+             .outerjoin(steps, steps.c.pathway_id == Pathway.id)
+             .outerjoin(grids, grids.c.pathway_id == Pathway.id)
+             .where(*read))
+    if grouped:
+        query, criteria = with_criteria(query)
+        query = query.add_columns(Participant.sex.label("sex"), *(
+            sa.case((condition, 1), else_=0).label(f"is_{key.lower()}")
+            for key, condition in public_conditions(criteria).items()))
+    return query.subquery("facts")
 
 
-def group_medians(members: sa.CTE) -> dict[tuple[str, str], Median]:
-    """Median days from entry to the first job and to the durable job, per group (one query).
+def groups_of(row) -> tuple[str, ...]:
+    """The groups of a combination row: everyone, each public flagged, its sex's group."""
+    groups = ["all", *(key for key in PUBLIC_LABELS if row[f"is_{key.lower()}"])]
+    if f"sex:{row['sex']}" in SEX_GROUPS:  # no group for a sex outside the list (or NULL)
+        groups.append(f"sex:{row['sex']}")
+    return tuple(groups)
 
-    Only the entry cohort's pathways that reached the milestone count (see days_to). The window
-    query ranks each group's day counts and keeps the middle one or two
-    (app/domain/dashboard.py is_middle), so at most two rows per group and measure come back,
-    however large the cohort.
+
+def outcome_totals(period: Period, today: date, referent_id: int | None = None,
+                   grouped: bool = True) -> dict[str, GroupTotals]:
+    """Per group key, the summed counts and pooled day counts of the period, in one query.
+
+    The pathways are summed per combination of group flags (a few hundred rows at most, one
+    without `grouped`), the day counts joined into a string per combination, and the groups
+    added up in Python: each pathway is read once, whatever the number of groups.
     """
-    values = sa.union_all(*(
-        sa.select(members.c.grp.label("grp"), text_literal(measure).label("measure"),
-                  members.c[measure].label("days"))
-        .where(members.c[measure].is_not(None))
-        for measure in MEASURES)).subquery("measured")
-    window = {"partition_by": (values.c.grp, values.c.measure)}
-    ranked = sa.select(
-        values.c.grp, values.c.measure, values.c.days,
-        sa.func.row_number().over(**window, order_by=values.c.days).label("position"),
-        sa.func.count().over(**window).label("total"),
-    ).subquery("ranked")
-    query = (
-        sa.select(ranked.c.grp, ranked.c.measure, sa.func.max(ranked.c.total),
-                  sa.func.sum(ranked.c.days), sa.func.count())
-        .where(2 * ranked.c.position >= ranked.c.total,
-               2 * ranked.c.position <= ranked.c.total + 2)
-        .group_by(ranked.c.grp, ranked.c.measure)
-    )
-    return {(grp, measure): Median(int(total), middle_mean(middle_sum, middle_count))
-            for grp, measure, total, middle_sum, middle_count in db.session.execute(query)}
+    facts = pathway_facts(period, today, referent_id, grouped)
+    keys = []
+    if grouped:
+        keys = [facts.c.sex, *(facts.c[f"is_{key.lower()}"] for key in PUBLIC_LABELS)]
+    summed = [*COUNTS, *(f"milestone_{code}" for code in MILESTONES)]
+    query = sa.select(
+        *keys, *(sa.func.sum(facts.c[name]).label(name) for name in summed),
+        *(sa.func.aggregate_strings(sa.cast(facts.c[measure], sa.String), ",").label(measure)
+          for measure in MEASURES),
+    ).group_by(*keys)
+    combinations = [
+        Combination(groups_of(row) if grouped else ("all",),
+                    {name: int(row[name] or 0) for name in summed},
+                    {measure: day_counts(row[measure]) for measure in MEASURES})
+        for row in db.session.execute(query).mappings()]
+    return group_totals(combinations)
 
 
-def group_figures(key: str, label: str, counts: dict[str, dict],
-                  medians: dict[tuple[str, str], Median], target: Decimal) -> GroupFigures:
-    """Assemble one group's figures from the two queries' results (zeros when absent)."""
-    found = counts.get(key, {})
-    plain = {name: value for name, value in found.items() if not name.startswith("milestone:")}
+def group_figures(key: str, label: str, totals: dict[str, GroupTotals],
+                  target: Decimal) -> GroupFigures:
+    """One group's figures from the summed combinations (zeros when it holds no pathway)."""
+    found = totals.get(key, GroupTotals())
+    medians = {measure: Median(len(found.days[measure]), day_median(found.days[measure]))
+               for measure in MEASURES}
     return GroupFigures(
-        key, label, **plain,
-        milestones={code: found.get(f"milestone:{code}", 0) for code in MILESTONES},
-        first_job=medians.get((key, "first_job"), Median()),
-        durable=medians.get((key, "durable"), Median()),
-        target=target,
+        key, label, **{name: found.counts[name] for name in COUNTS},
+        milestones={code: found.counts[f"milestone_{code}"] for code in MILESTONES},
+        **medians, target=target,
     )
 
 
@@ -625,27 +660,31 @@ def target_for(period: Period, today: date) -> Decimal:
     return Decimal(parameters_for(min(period.end, today)).positive_exit_target_percent)
 
 
-def cohort_figures(period: Period, today: date, referent_id: int | None = None) -> CohortFigures:
-    """The PLIE's outcomes for the period, or one référent's (2 queries)."""
-    members = memberships(period, referent_id, grouped=False)
-    target = target_for(period, today)
-    figures = group_figures("all", "Ensemble", group_counts(period, today, members),
-                            group_medians(members), target)
+def cohort_of(period: Period, target: Decimal, figures: GroupFigures) -> CohortFigures:
+    """A group's figures presented as a cohort, with each milestone's share of the entrants."""
     milestones = [(code, label, figures.milestones[code],
                    share(figures.milestones[code], figures.entries))
                   for code, label in MILESTONES.items()]
     return CohortFigures(period, target, figures, milestones)
 
 
-def breakdowns(period: Period, today: date) -> Breakdowns:
-    """The outcome figures by public and by sex (2 queries)."""
-    members = memberships(period, None, grouped=True)
+def cohort_figures(period: Period, today: date, referent_id: int | None = None) -> CohortFigures:
+    """The PLIE's outcomes for the period, or one référent's (one query).
+
+    The dashboard takes the PLIE's from breakdowns() (Breakdowns.cohort) instead.
+    """
     target = target_for(period, today)
-    counts = group_counts(period, today, members)
-    medians = group_medians(members)
+    totals = outcome_totals(period, today, referent_id, grouped=False)
+    return cohort_of(period, target, group_figures("all", "Ensemble", totals, target))
+
+
+def breakdowns(period: Period, today: date) -> Breakdowns:
+    """The outcome figures of everyone, by public and by sex (one query)."""
+    target = target_for(period, today)
+    totals = outcome_totals(period, today)
 
     def build(key: str, label: str) -> GroupFigures:
-        return group_figures(key, label, counts, medians, target)
+        return group_figures(key, label, totals, target)
 
     sexes = [build(key, label) for key, label in SEX_GROUPS.items()]
     # "Sexe non renseigné" only when some pathway of the period lacks it.
@@ -658,18 +697,21 @@ def breakdowns(period: Period, today: date) -> Breakdowns:
 
 
 def alert_kinds(today: date, referent_id: int | None = None) -> list[tuple[str, str, int]]:
-    """(kind, French label, pathways concerned) for each alert kind, in one query."""
-    padded = sa.literal(",") + PathwayProgress.alert_kinds + sa.literal(",")
-    query = (sa.select(*(count_if(padded.like(f"%,{kind},%")) for kind in ALERT_LABELS))
-             .select_from(PathwayProgress)
-             .where(PathwayProgress.alert_count > 0))
+    """(kind, French label, pathways concerned) for each alert kind, in one query.
+
+    The pathways are counted per distinct list of kinds (a few dozen lists, however many
+    pathways), and the lists split into kinds in Python: one grouping instead of a LIKE per
+    kind over every pathway.
+    """
+    query = (sa.select(PathwayProgress.alert_kinds, sa.func.count())
+             .where(PathwayProgress.alert_count > 0)
+             .group_by(PathwayProgress.alert_kinds))
     if referent_id is not None:
         query = (query.join(Participant, Participant.id == PathwayProgress.participant_id)
                  .where(Participant.referent_id == referent_id))
-    counts = db.session.execute(query).one()
+    counts = kind_counts(db.session.execute(query))
     params = parameters_for(today)
-    return [(kind, alert_label(kind, params), int(count or 0))
-            for kind, count in zip(ALERT_LABELS, counts, strict=True)]
+    return [(kind, alert_label(kind, params), counts[kind]) for kind in ALERT_LABELS]
 
 
 @dataclass(frozen=True)

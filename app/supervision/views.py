@@ -76,8 +76,8 @@ def index():
     today = paris_today()
     choice = parse_period(request.args, today)
     period = choice.period
-    cohort = cohort_figures(period, today)
     groups = breakdowns(period, today)
+    cohort = groups.cohort  # the PLIE's cohort is the breakdowns' "Ensemble" row
     context = {
         "today": today, "choice": choice, "period": period,
         "referents": referent_figures(period, today), "cohort": cohort, "groups": groups,

@@ -16,11 +16,19 @@ import sqlalchemy as sa
 import time_machine
 
 from app.clock import PARIS
-from app.domain.dashboard import year_period
+from app.domain.alerts import ALERT_LABELS
+from app.domain.dashboard import parse_period, range_period, year_period
+from app.domain.people import age_on
 from app.extensions import db
 from app.models import AuditEvent, EligibilityCriterion, PathwayProgress, User
 from app.progress.snapshot import all_pathway_ids, mark_all_stale, refresh
-from app.supervision.figures import breakdowns, cohort_figures, referent_figures
+from app.supervision.figures import (
+    alert_kinds,
+    breakdowns,
+    cohort_figures,
+    referent_figures,
+    whole_years,
+)
 from tests import factories
 from tests.helpers import sign_in
 
@@ -352,6 +360,66 @@ def test_figures_functions_give_the_same_answers(plie):
     assert [g.key for g in groups.sexes] == ["sex:F", "sex:M", "sex:X"]
     rows = referent_figures(period, TODAY)
     assert (rows.unassigned, rows.with_inactive, rows.default_ceiling) == (1, 1, 70)
+
+
+@pytest.mark.parametrize("period", [year_period(2025), year_period(2024),
+                                    parse_period({}, TODAY).period,
+                                    range_period(date(2025, 6, 1), date(2025, 6, 1))])
+def test_the_dashboards_cohort_is_the_breakdowns_everyone_row(plie, period):
+    """The dashboard shows breakdowns().cohort: what cohort_figures() counts on its own."""
+    assert breakdowns(period, TODAY).cohort == cohort_figures(period, TODAY)
+
+
+@pytest.mark.parametrize(("later", "earlier"), [
+    (date(2024, 2, 28), date(2000, 2, 29)), (date(2024, 2, 29), date(2000, 2, 29)),
+    (date(2023, 2, 28), date(2000, 2, 29)), (date(2023, 3, 1), date(2000, 2, 29)),
+    (date(2025, 7, 1), date(1999, 7, 1)), (date(2025, 6, 30), date(1999, 7, 1)),
+    (date(2025, 12, 31), date(2025, 1, 1)), (date(2026, 1, 1), date(1950, 12, 31)),
+])
+def test_whole_years_in_sql_count_as_age_on(app, later, earlier):
+    """The SQL age at entry (both engines' forms) is the Python one, 29 February included."""
+    years = whole_years(sa.literal(later, sa.Date), sa.literal(earlier, sa.Date))
+    assert db.session.scalar(sa.select(years)) == age_on(earlier, later)
+
+
+def test_each_participant_counts_on_their_latest_pathway(frozen):
+    """Today's caseload reads each participant's latest pathway (by orientation, then id);
+    the period's entries and exits read all their pathways.
+
+    Q: A entered 2024, dropped out 01/03/2025; B entered 01/06/2025, en parcours → active,
+       en parcours, no step under way. R: C entered 01/04/2025, then D refused, oriented the
+       same day as C and created after it → D is current: not active. S: exited 01/09/2025
+       on a job not validated yet → active (in-work follow-up). T: no pathway → active.
+    2025: entries B, C, S = 3; exits A, S = 2.
+    """
+    user = factories.UserFactory(last_name="Courant")
+    q, r, s, _t = (person(user, name) for name in ("Q", "R", "S", "T"))
+    pathway(q, date(2024, 2, 1), date(2025, 3, 1), "abandon")
+    pathway(q, date(2025, 6, 1))
+    first = pathway(r, date(2025, 4, 1))
+    factories.PathwayFactory(participant=r, orientation_date=first.orientation_date,
+                             decision="refused", decision_date=date(2025, 3, 20),
+                             contract_signed_on=None, entry_date=None)
+    pathway(s, date(2025, 1, 15), date(2025, 9, 1), "emploi_durable")
+    row = next(row for row in referent_figures(year_period(2025), TODAY).rows
+               if row.user_id == user.id)
+    assert (row.caseload, row.in_pathway, row.no_step) == (3, 1, 1)
+    assert (row.entries, row.exits) == (3, 2)
+
+
+def test_alert_kinds_count_the_pathways_that_list_each_kind(plie, referent):
+    """Each kind counts the stored evaluations with alerts whose list names it."""
+    rows = db.session.execute(sa.select(PathwayProgress.alert_kinds,
+                                        PathwayProgress.participant_id)
+                              .where(PathwayProgress.alert_count > 0)).all()
+    assert rows, "the small PLIE should raise some alert"
+    martin = {plie[name].id for name in plie if plie[name].referent_id == referent.id}
+    for referent_id, kept in [(None, rows), (referent.id,
+                                             [row for row in rows if row[1] in martin])]:
+        expected = {kind: sum(1 for kinds, _ in kept if kind in kinds.split(","))
+                    for kind in ALERT_LABELS}
+        assert {kind: count for kind, _label, count in alert_kinds(TODAY, referent_id)} == \
+            expected
 
 
 def test_the_referents_own_figures(client, supervisor, plie, referent):

@@ -1,6 +1,8 @@
-"""The dashboard's pure helpers and charts: periods, medians, shares, rounding, ceilings, SVG."""
+"""The dashboard's pure helpers and charts: periods, medians, shares, rounding, ceilings,
+group sums, alert kinds, SVG."""
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -10,13 +12,16 @@ from hypothesis import strategies as st
 
 from app.charts.dashboard import FunnelStep, RateBar, percent, render_funnel, render_rate_chart
 from app.domain.dashboard import (
+    Combination,
     ceiling_status,
+    day_counts,
+    day_median,
     effective_ceiling,
+    group_totals,
     hundredths_mean,
-    is_middle,
+    kind_counts,
     mean,
     median,
-    middle_mean,
     parse_period,
     points,
     rolling_year,
@@ -46,16 +51,90 @@ def test_median_of_one_value_is_that_value():
     assert median([7]) == Decimal(7)
 
 
+def test_the_day_median_is_shown_to_one_decimal():
+    assert day_median([40, 10, 30]) == Decimal("30.0")
+    assert str(day_median([40, 10, 30])) == "30.0"
+    assert day_median([10, 20, 31, 100]) == Decimal("25.5")
+    assert day_median([]) is None
+
+
 @given(st.lists(st.integers(min_value=0, max_value=5000), max_size=60))
-def test_the_sql_middle_rows_give_the_same_median(values):
-    """The window query keeps the rows where is_middle holds; their mean is the median."""
+def test_the_day_median_is_what_the_sql_middle_rows_gave(values):
+    """The former window query kept the rows ranked p of n with n <= 2p <= n + 2 and
+    returned their sum and number; the dashboard showed sum / number to one decimal."""
     ordered = sorted(values)
     kept = [value for position, value in enumerate(ordered, start=1)
-            if is_middle(position, len(ordered))]
-    assert len(kept) == (0 if not values else 1 if len(values) % 2 else 2)
-    expected = median(values)
-    assert middle_mean(sum(kept), len(kept)) == (None if expected is None
-                                                 else rounded(expected, 1))
+            if len(ordered) <= 2 * position <= len(ordered) + 2]
+    former = rounded(Decimal(sum(kept)) / Decimal(len(kept)), 1) if kept else None
+    assert day_median(values) == former
+    assert str(day_median(values)) == str(former)
+
+
+def test_day_counts_read_a_comma_joined_string():
+    assert day_counts("12,0,7") == [12, 0, 7]
+    assert day_counts("5") == [5]
+    assert day_counts("") == []
+    assert day_counts(None) == []
+
+
+# --- Groups of pathways ---------------------------------------------------------------------
+
+def test_group_totals_add_up_the_combinations_of_each_group():
+    combinations = [
+        Combination(("all", "RSA", "sex:F"), {"entries": 3, "exits": 1}, {"first_job": [10, 30]}),
+        Combination(("all", "sex:M"), {"entries": 2, "exits": 0}, {"first_job": [20]}),
+        Combination(("all", "RSA", "sex:M"), {"entries": 1, "exits": 1}, {"first_job": []}),
+    ]
+    totals = group_totals(combinations)
+    assert set(totals) == {"all", "RSA", "sex:F", "sex:M"}
+    assert totals["all"].counts == {"entries": 6, "exits": 2}
+    assert totals["RSA"].counts == {"entries": 4, "exits": 2}
+    assert totals["sex:M"].counts == {"entries": 3, "exits": 1}
+    assert sorted(totals["all"].days["first_job"]) == [10, 20, 30]
+    assert totals["sex:M"].days["first_job"] == [20]
+    assert totals["sex:F"].days["durable"] == []  # a measure nobody reached: no day
+
+
+PATHWAYS = st.lists(st.tuples(st.frozensets(st.sampled_from(["RSA", "QPV", "JEUNE"])),
+                              st.sampled_from(["sex:F", "sex:M"]),
+                              st.integers(min_value=0, max_value=1),
+                              st.one_of(st.none(), st.integers(min_value=0, max_value=900))),
+                    max_size=40)
+
+
+@given(PATHWAYS)
+def test_group_totals_match_counting_each_group_directly(pathways):
+    """Pathways (publics, sex, exited 0/1, days to a first job or None) summed per
+    combination of publics and sex, then per group: as if each group were counted alone."""
+    by_combination: dict = {}
+    for publics, sex, exited, days in pathways:
+        counts, measured = by_combination.setdefault((publics, sex), (Counter(), []))
+        counts.update({"pathways": 1, "exits": exited})
+        measured.extend([] if days is None else [days])
+    totals = group_totals(
+        Combination(("all", *sorted(publics), sex), counts, {"first_job": measured})
+        for (publics, sex), (counts, measured) in by_combination.items())
+    for group in ("all", "RSA", "QPV", "JEUNE", "sex:F", "sex:M"):
+        members = [p for p in pathways if group == "all" or group in p[0] or group == p[1]]
+        found = totals.get(group)
+        if not members:
+            assert found is None
+            continue
+        assert found.counts["pathways"] == len(members)
+        assert found.counts["exits"] == sum(p[2] for p in members)
+        days = [p[3] for p in members if p[3] is not None]
+        assert sorted(found.days["first_job"]) == sorted(days)
+        assert day_median(found.days["first_job"]) == (rounded(median(days), 1) if days
+                                                       else None)
+
+
+# --- Alert kinds ----------------------------------------------------------------------------
+
+def test_kind_counts_count_each_row_once_per_kind_it_lists():
+    counts = kind_counts([("contact,etape", 3), ("etape", 2), ("contact,contact", 1),
+                          ("", 4), (None, 5), ("emploi,", 1)])
+    assert counts == {"contact": 4, "etape": 5, "emploi": 1}
+    assert counts["absent"] == 0
 
 
 # --- Shares, means, rounding ----------------------------------------------------------------
