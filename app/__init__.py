@@ -20,10 +20,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure(app, test_config)
 
-    from app import database  # noqa: F401  (registers the SQLite connection hooks)
+    from app import database  # also registers the SQLite connection hooks
     from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app)

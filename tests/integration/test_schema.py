@@ -167,3 +167,69 @@ def test_sqlite_connection_settings(app):
             assert pragma("journal_mode") == "wal"
             assert pragma("busy_timeout") == 10000
             assert pragma("synchronous") == 1  # NORMAL
+
+
+def other_connection(database_url: str):
+    """A raw SQLite connection of its own, as another gunicorn worker would hold."""
+    import sqlite3
+
+    path = sa.engine.make_url(database_url).database
+    connection = sqlite3.connect(path, isolation_level=None, timeout=0)
+    connection.execute("PRAGMA busy_timeout=0")
+    return connection
+
+
+@pytest.mark.skipif(USE_POSTGRES, reason="SQLite transactions")
+def test_pages_that_read_do_not_hold_the_write_lock(app, database_url):
+    """During a GET, the transaction begins DEFERRED: another worker can write meanwhile."""
+    from app.database import READING
+
+    token = READING.set(True)
+    try:
+        db.session.execute(sa.select(Participant.id)).all()  # the read transaction is open
+        other = other_connection(database_url)
+        other.execute("BEGIN IMMEDIATE")  # would fail at once under BEGIN IMMEDIATE reads
+        other.execute("ROLLBACK")
+        other.close()
+    finally:
+        READING.reset(token)
+        db.session.rollback()
+
+
+@pytest.mark.skipif(USE_POSTGRES, reason="SQLite transactions")
+def test_a_write_after_reading_waits_for_the_lock_instead_of_failing(app, database_url):
+    """A GET that writes (its audit event) after another worker committed still succeeds:
+    its read transaction is ended and the write begins IMMEDIATE. Without that switch,
+    SQLite refuses to turn the stale read into a write ("database is locked")."""
+    from app.database import READING
+
+    token = READING.set(True)
+    try:
+        db.session.execute(sa.select(Participant.id)).all()
+        other = other_connection(database_url)
+        other.execute("INSERT INTO structure (name, city, phone, active, created_at) "
+                      "VALUES ('Autre worker', 'Tours', '', 1, '2026-11-23 08:00:00')")
+        other.close()
+        audit.record("participant.list", query="")
+        db.session.commit()
+    finally:
+        READING.reset(token)
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) >= 1
+
+
+@pytest.mark.skipif(USE_POSTGRES, reason="SQLite transactions")
+def test_other_requests_and_scripts_begin_immediate(app, database_url):
+    """Outside GET requests, a transaction takes the write lock from its start."""
+    db.session.execute(sa.select(Participant.id)).all()
+    other = other_connection(database_url)
+    with pytest.raises(sqlite3_error()):
+        other.execute("BEGIN IMMEDIATE")
+    other.close()
+    db.session.rollback()
+
+
+def sqlite3_error():
+    """The error raised when the lock is taken (busy timeout 0)."""
+    import sqlite3
+
+    return sqlite3.OperationalError
