@@ -182,6 +182,8 @@ class Step(Versioned, Base):
     __table_args__ = (
         sa.CheckConstraint("status IN ('prevue', 'en_cours', 'realisee', 'abandonnee')",
                            name="status"),
+        # The dashboard looks up the open steps of a period's pathways.
+        sa.Index("ix_step_status_pathway_id", "status", "pathway_id"),
     )
 
     @property
