@@ -431,21 +431,32 @@ def everyone() -> sa.Subquery:
     return caseload_rows()
 
 
+SUMMARY = ("active", "with_alerts", "without_step", "provisional", "ceiling")
+
+
+def summary_columns(over: dict | None = None) -> list:
+    """(active, with alerts, without step, provisional exits, user ceiling) of the whole
+    caseload: aggregates, or with over={} the same as window functions on every row."""
+    rows = everyone()
+
+    def window(aggregate):
+        return aggregate.over(**over) if over is not None else aggregate
+
+    def count_where(condition):
+        return sa.func.coalesce(window(sa.func.sum(sa.case((condition, 1), else_=0))), 0)
+
+    ceiling = sa.select(User.caseload_ceiling).where(User.id == REFERENT).scalar_subquery()
+    return [window(sa.func.count()).label("active"),
+            count_where(rows.c.alert_count > 0).label("with_alerts"),
+            count_where(without_step(rows)).label("without_step"),
+            count_where(rows.c.status == "exited").label("provisional"),
+            ceiling.label("ceiling")]
+
+
 @cache
 def summary_statement() -> sa.Select:
-    """(active, with alerts, without step, provisional exits, user ceiling), built once."""
-    def count_where(condition):
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-    rows = everyone()
-    ceiling = sa.select(User.caseload_ceiling).where(User.id == REFERENT).scalar_subquery()
-    return sa.select(
-        sa.func.count(),
-        count_where(rows.c.alert_count > 0),
-        count_where(without_step(rows)),
-        count_where(rows.c.status == "exited"),
-        ceiling,
-    ).select_from(rows)
+    """The caseload's counts and its référent's ceiling, built once."""
+    return sa.select(*summary_columns()).select_from(everyone())
 
 
 def summary_counts(referent_id: int, today: date) -> tuple[int, int, int, int, int]:
@@ -462,8 +473,12 @@ def page_statement(rows: sa.Subquery, conditions: list, sort: str) -> sa.Select:
 
 @cache
 def unfiltered_page_statement(sort: str) -> sa.Select:
-    """A page of the whole caseload in the sort's order, built once per sort."""
-    return page_statement(everyone(), [], sort)
+    """A page of the whole caseload in the sort's order, each row carrying the caseload's
+    counts (window functions run before LIMIT): one query for the usual home page. Built
+    once per sort."""
+    rows = everyone()
+    return (sa.select(rows, *summary_columns(over={})).order_by(*sort_order(rows, sort))
+            .limit(LIMIT).offset(OFFSET))
 
 
 def to_row(row, today: date, params: RuleParameters, step_ids: dict[int, str],
@@ -512,7 +527,16 @@ def caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page:
     """
     params = parameters_for(today)
     bound = caseload_values(referent_id, today)
-    active, with_alerts, no_step, provisional, user_ceiling = summary_counts(referent_id, today)
+    found = []
+    if not filters.narrowed and page <= 1:
+        # The usual home page: its rows bring the counts along (none when nobody is active).
+        found = db.session.execute(unfiltered_page_statement(filters.sort),
+                                   {**bound, "limit": per_page, "offset": 0}).all()
+    if found:
+        counts = tuple(int(getattr(found[0], name) or 0) for name in SUMMARY)
+    else:
+        counts = summary_counts(referent_id, today)
+    active, with_alerts, no_step, provisional, user_ceiling = counts
     if filters.narrowed:
         rows = caseload_rows(filters.text) if filters.text else everyone()
         conditions = filter_conditions(rows, filters)
@@ -524,8 +548,9 @@ def caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page:
         statement = unfiltered_page_statement(filters.sort)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    found = db.session.execute(
-        statement, {**bound, "limit": per_page, "offset": (page - 1) * per_page}).all()
+    if not found:
+        found = db.session.execute(
+            statement, {**bound, "limit": per_page, "offset": (page - 1) * per_page}).all()
     alerts = [alert for row in found for alert in stored_alerts(row)]
     step_ids = public_ids(Step, {key for _, _, subject, key in alerts
                                  if subject == "step" and key is not None})
