@@ -2,8 +2,8 @@
 
 Everything a row shows besides the name and status (milestones, alerts, last contact, the step
 under way, the next appointment) comes from pathway_progress, kept up to date by
-app/progress/snapshot.py; call `refresh_caseload` (then commit) before `caseload_page` so rows
-evaluated before today are evaluated again. The current pathway is picked in SQL with a window
+app/progress/snapshot.py; `current_caseload_page` evaluates again the rows evaluated before
+today before it reads the page. The current pathway is picked in SQL with a window
 function, so the number of queries never depends on the number of people nor on how much
 history each one has.
 
@@ -186,6 +186,7 @@ class CaseloadPage(PageLinks):
     with_alerts_count: int
     without_step_count: int
     provisional_exits_count: int
+    stale_count: int = 0  # rows evaluated before today: refresh, then read the page again
     step_type_choices: dict[str, str] = field(default_factory=dict)
     status_choices: dict[str, str] = field(default_factory=lambda: dict(STATUS_FILTER_LABELS))
     sort_choices: dict[str, str] = field(default_factory=lambda: dict(SORT_LABELS))
@@ -328,6 +329,7 @@ def caseload_rows(text: str = "") -> sa.Subquery:
             PathwayProgress.alerts,
             PathwayProgress.first_alert_due,
             PathwayProgress.last_contact_on,
+            PathwayProgress.evaluated_on,
             sa.func.coalesce(PathwayProgress.step_type, "").label("step_type"),
             PathwayProgress.step_status,
             PathwayProgress.open_steps,
@@ -431,12 +433,13 @@ def everyone() -> sa.Subquery:
     return caseload_rows()
 
 
-SUMMARY = ("active", "with_alerts", "without_step", "provisional", "ceiling")
+SUMMARY = ("active", "with_alerts", "without_step", "provisional", "ceiling", "stale")
 
 
 def summary_columns(over: dict | None = None) -> list:
-    """(active, with alerts, without step, provisional exits, user ceiling) of the whole
-    caseload: aggregates, or with over={} the same as window functions on every row."""
+    """(active, with alerts, without step, provisional exits, user ceiling, rows evaluated
+    before today) of the whole caseload: aggregates, or with over={} the same as window
+    functions on every row."""
     rows = everyone()
 
     def window(aggregate):
@@ -450,7 +453,10 @@ def summary_columns(over: dict | None = None) -> list:
             count_where(rows.c.alert_count > 0).label("with_alerts"),
             count_where(without_step(rows)).label("without_step"),
             count_where(rows.c.status == "exited").label("provisional"),
-            ceiling.label("ceiling")]
+            ceiling.label("ceiling"),
+            count_where(sa.and_(rows.c.pathway_id.is_not(None),
+                                sa.or_(rows.c.evaluated_on.is_(None),
+                                       rows.c.evaluated_on < TODAY))).label("stale")]
 
 
 @cache
@@ -459,8 +465,9 @@ def summary_statement() -> sa.Select:
     return sa.select(*summary_columns()).select_from(everyone())
 
 
-def summary_counts(referent_id: int, today: date) -> tuple[int, int, int, int, int]:
-    """(active, with alerts, without step, provisional exits, user ceiling) in one query."""
+def summary_counts(referent_id: int, today: date) -> tuple[int, ...]:
+    """(active, with alerts, without step, provisional exits, user ceiling, stale rows) in
+    one query."""
     row = db.session.execute(summary_statement(), caseload_values(referent_id, today)).one()
     return tuple(int(value or 0) for value in row)
 
@@ -518,7 +525,7 @@ def caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page:
                   *, validates_exits: bool = False, per_page: int = PER_PAGE) -> CaseloadPage:
     """A page of the référent's active caseload, filtered and sorted, with its counts.
 
-    Reads pathway_progress as it stands (call refresh_caseload and commit first). A fixed
+    Reads pathway_progress as it stands (current_caseload_page refreshes it first). A fixed
     number of queries whatever the caseload's size: counts, filtered count (only when a
     filter is set), the page's rows,
     step type labels, and at most one query each for the public ids of the steps and
@@ -536,7 +543,7 @@ def caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page:
         counts = tuple(int(getattr(found[0], name) or 0) for name in SUMMARY)
     else:
         counts = summary_counts(referent_id, today)
-    active, with_alerts, no_step, provisional, user_ceiling = counts
+    active, with_alerts, no_step, provisional, user_ceiling, stale = counts
     if filters.narrowed:
         rows = caseload_rows(filters.text) if filters.text else everyone()
         conditions = filter_conditions(rows, filters)
@@ -570,8 +577,22 @@ def caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page:
         with_alerts_count=with_alerts,
         without_step_count=no_step,
         provisional_exits_count=provisional,
+        stale_count=stale,
         step_type_choices=labels,
     )
+
+
+def current_caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page: int,
+                          *, validates_exits: bool = False) -> CaseloadPage:
+    """The caseload page as of today: when some of its rows were evaluated before today (the
+    first visit of the day, or new rule parameters), the caseload is evaluated again and
+    committed, then read again. Usually a single read."""
+    found = caseload_page(referent_id, filters, today, page, validates_exits=validates_exits)
+    if not found.stale_count:
+        return found
+    refresh_caseload(referent_id, today)
+    db.session.commit()
+    return caseload_page(referent_id, filters, today, page, validates_exits=validates_exits)
 
 
 # --- The week's appointments -----------------------------------------------------------------

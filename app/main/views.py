@@ -5,12 +5,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from app import audit
-from app.caseload.queries import (
-    caseload_page,
-    filters_from_args,
-    refresh_caseload,
-    week_appointments,
-)
+from app.caseload.queries import current_caseload_page, filters_from_args, week_appointments
 from app.clock import paris_today
 from app.domain.catalogue import ATTENDANCES
 from app.extensions import db
@@ -29,12 +24,9 @@ def home():
     if current_user.role == Role.ADMIN:
         return redirect(url_for("admin.index"))
     today = paris_today()
-    # Alerts move with the calendar: the caseload's rows evaluated before today are
-    # evaluated again and saved before the page reads them.
-    refresh_caseload(current_user.id, today)
-    db.session.commit()
     filters = filters_from_args(request.args)
-    caseload = caseload_page(current_user.id, filters, today, requested_page())
+    # Alerts move with the calendar: rows evaluated before today are evaluated again first.
+    caseload = current_caseload_page(current_user.id, filters, today, requested_page())
     week = week_appointments(current_user.id, today)
     audit.record("participant.list", scope="caseload", query=filters.text,
                  filters=filters.args(), page=caseload.page, shown=len(caseload.items))

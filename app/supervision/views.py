@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from app import audit
 from app.audit import ACTION_LABELS
-from app.caseload.queries import caseload_page, filters_from_args, refresh_caseload
+from app.caseload.queries import current_caseload_page, filters_from_args
 from app.charts.dashboard import FunnelStep, RateBar, render_funnel, render_rate_chart
 from app.clock import PARIS, paris_today
 from app.domain.dashboard import CEILING_LABELS, PeriodChoice, parse_period
@@ -106,15 +106,13 @@ def referent_view(user_id: int):
     if user is None:
         abort(404)
     today = paris_today()
-    # As on the référent's home: rows evaluated before today are evaluated again first, and
-    # committed at once so SQLite's write lock is not held while the page is built.
-    refresh_caseload(user.id, today)
-    db.session.commit()
     choice = parse_period(request.args, today)
     period = choice.period
-    cohort = cohort_figures(period, today, referent_id=user.id)
     filters = filters_from_args(request.args)
-    caseload = caseload_page(user.id, filters, today, requested_page(), validates_exits=True)
+    # As on the référent's home: rows evaluated before today are evaluated again first.
+    caseload = current_caseload_page(user.id, filters, today, requested_page(),
+                                     validates_exits=True)
+    cohort = cohort_figures(period, today, referent_id=user.id)
     base_url = url_for("supervision.referent", user_id=user.id)
     audit.record("supervision.referent", target=user, start=period.start.isoformat(),
                  end=period.end.isoformat(), filters=filters.args(), page=caseload.page,

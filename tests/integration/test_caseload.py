@@ -15,6 +15,7 @@ from app.caseload.actions import NOT_YOURS, Action, alert_action
 from app.caseload.queries import (
     CaseloadFilters,
     caseload_page,
+    current_caseload_page,
     filters_from_args,
     refresh_caseload,
     week_appointments,
@@ -554,6 +555,31 @@ def test_rows_evaluated_before_today_are_refreshed(client, referent):
     db.session.refresh(stored)
     assert stored.evaluated_on == paris_today()
     assert stored.alert_count == 1
+
+
+def test_stale_rows_are_refreshed_behind_a_filter_too(client, referent):
+    """A filtered list counts its stale rows with the summary query, and refreshes them."""
+    follow_up(referent, "Oubli", contact_days_ago=40)
+    db.session.execute(sa.update(PathwayProgress).values(
+        evaluated_on=None, alerts=[], alert_count=0, alert_kinds="", first_alert_due=None))
+    db.session.commit()
+    sign_in(client, referent)
+    assert "Aucun entretien depuis plus de 30" in rows(home(client, alertes="1"))["OUBLI Anne"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PathwayProgress).where(
+        sa.or_(PathwayProgress.evaluated_on.is_(None),
+               PathwayProgress.evaluated_on < paris_today()))) == 0
+
+
+def test_a_fresh_caseload_is_read_without_refreshing(app, referent):
+    """Rows evaluated today are read as they are: nothing is evaluated again."""
+    follow_up(referent, "Fraîche")
+    today = paris_today()
+    with app.test_request_context():
+        page = current_caseload_page(referent.id, CaseloadFilters(), today, 1)
+        assert page.stale_count == 0
+        db.session.execute(sa.update(PathwayProgress).values(evaluated_on=None))
+        assert caseload_page(referent.id, CaseloadFilters(), today, 1).stale_count == 1
+        assert current_caseload_page(referent.id, CaseloadFilters(), today, 1).stale_count == 0
 
 
 def test_caseload_page_does_not_depend_on_the_logged_in_user(app, referent, other_referent):
