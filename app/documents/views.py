@@ -8,7 +8,6 @@ import re
 from calendar import monthrange
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,8 +18,6 @@ from app.documents import data
 from app.documents.settings import letterhead
 from app.extensions import db
 from app.models import (
-    CommissionDecision,
-    EntryCommission,
     Participant,
     Pathway,
     Role,
@@ -31,9 +28,9 @@ from app.pdf import pdf_response, render_pdf
 from app.permissions import (
     PARTICIPANT_ROLES,
     get_participant_or_deny,
-    is_public_id,
     roles_required,
 )
+from app.supervision.commissions import load_commission
 from app.web import date_fr
 
 bp = Blueprint("documents", __name__, url_prefix="/participants/<public_id>")
@@ -220,22 +217,6 @@ def exit_attestation(public_id):
 # --- Supervisors' documents ------------------------------------------------------------------
 
 supervision_bp = Blueprint("supervision_documents", __name__, url_prefix="/supervision")
-
-
-def load_commission(public_id: str):
-    """An entry commission with what its minutes print, or 404."""
-    if not is_public_id(public_id):
-        abort(404)
-    commission = db.session.scalar(
-        sa.select(EntryCommission).where(EntryCommission.public_id == public_id).options(
-            selectinload(EntryCommission.decisions).joinedload(CommissionDecision.pathway)
-            .joinedload(Pathway.participant).joinedload(Participant.referent),
-            joinedload(EntryCommission.created_by),
-        )
-    )
-    if commission is None:
-        abort(404)
-    return commission
 
 
 @supervision_bp.route("/commissions/<public_id>/proces-verbal.pdf")

@@ -296,8 +296,6 @@ def render_prepare(form: CommissionForm, pathways: dict[str, Pathway], today, st
 @roles_required(Role.SUPERVISOR)
 def show(public_id):
     """The minutes (procès-verbal) of a commission, printable."""
-    if not is_public_id(public_id):
-        abort(404)
     commission = load_commission(public_id)
     audit.record("commission.view", target=commission)
     db.session.commit()
@@ -306,6 +304,8 @@ def show(public_id):
 
 def load_commission(public_id: str) -> EntryCommission:
     """The commission with its decisions, pathways, participants and référents, or 404."""
+    if not is_public_id(public_id):
+        abort(404)
     commission = db.session.scalar(
         sa.select(EntryCommission)
         .where(EntryCommission.public_id == public_id)
