@@ -38,7 +38,7 @@ from app.models import (
 from app.paging import PageLinks
 from app.participants.queries import name_condition
 from app.progress.parameters import parameters_for
-from app.progress.snapshot import refresh
+from app.progress.snapshot import evaluated_before, refresh_stale
 from app.text import search_key
 
 PER_PAGE = 25
@@ -249,22 +249,10 @@ def caseload_values(referent_id: int, today: date) -> dict:
     return {"referent_id": referent_id, "today": today}
 
 
-@cache
-def stale_statement() -> sa.Select:
-    """The caseload's pathways not evaluated today (missing, marked stale or older), built
-    once."""
-    return (sa.select(Pathway.id)
-            .join(Participant, Participant.id == Pathway.participant_id)
-            .outerjoin(PathwayProgress, PathwayProgress.pathway_id == Pathway.id)
-            .where(Participant.referent_id == REFERENT,
-                   sa.or_(PathwayProgress.evaluated_on.is_(None),
-                          PathwayProgress.evaluated_on < TODAY)))
-
-
 def refresh_caseload(referent_id: int, today: date) -> int:
     """Re-evaluate the caseload's pathways not evaluated today; the caller commits."""
-    stale = db.session.scalars(stale_statement(), caseload_values(referent_id, today)).all()
-    return refresh(stale, today) if stale else 0
+    return refresh_stale(sa.select(Participant.id).where(Participant.referent_id == referent_id),
+                         today)
 
 
 def of_referent() -> sa.ColumnElement[bool]:
@@ -455,8 +443,7 @@ def summary_columns(over: dict | None = None) -> list:
             count_where(rows.c.status == "exited").label("provisional"),
             ceiling.label("ceiling"),
             count_where(sa.and_(rows.c.pathway_id.is_not(None),
-                                sa.or_(rows.c.evaluated_on.is_(None),
-                                       rows.c.evaluated_on < TODAY))).label("stale")]
+                                evaluated_before(rows.c.evaluated_on, TODAY))).label("stale")]
 
 
 @cache

@@ -150,17 +150,20 @@ def refresh(pathway_ids: Iterable[int], today: date) -> int:
     return written
 
 
-def refresh_stale(participant_ids: Iterable[int], today: date) -> int:
-    """Refresh the current pathways of these participants not yet evaluated today."""
-    ids = list(participant_ids)
-    if not ids:
-        return 0
+def evaluated_before(evaluated_on, today) -> sa.ColumnElement[bool]:
+    """The stored evaluation is missing (outer join), marked stale (NULL), or from before
+    `today` (a date or a bound parameter)."""
+    return sa.or_(evaluated_on.is_(None), evaluated_on < today)
+
+
+def refresh_stale(participants, today: date) -> int:
+    """Refresh the pathways of these participants (ids, or a SELECT of them) not evaluated
+    today."""
     stale = db.session.scalars(
         sa.select(Pathway.id)
         .outerjoin(PathwayProgress, PathwayProgress.pathway_id == Pathway.id)
-        .where(Pathway.participant_id.in_(ids),
-               sa.or_(PathwayProgress.evaluated_on.is_(None),
-                      PathwayProgress.evaluated_on < today))).all()
+        .where(Pathway.participant_id.in_(participants),
+               evaluated_before(PathwayProgress.evaluated_on, today))).all()
     return refresh(stale, today) if stale else 0
 
 

@@ -61,6 +61,7 @@ from app.models import (
 from app.models.participant import SEX_LABELS
 from app.models.reference import participant_criterion
 from app.progress.parameters import parameters_for
+from app.progress.snapshot import evaluated_before
 
 # --- Portable SQL pieces ------------------------------------------------------------------
 
@@ -238,8 +239,7 @@ def with_criteria(query: sa.Select) -> tuple[sa.Select, dict[str, sa.ColumnEleme
 
 def pending_evaluation(today: date) -> sa.ColumnElement[bool]:
     """The stored evaluation is missing, marked stale, or from before today."""
-    return sa.or_(PathwayProgress.pathway_id.is_(None), PathwayProgress.evaluated_on.is_(None),
-                  PathwayProgress.evaluated_on < today)
+    return evaluated_before(PathwayProgress.evaluated_on, today)
 
 
 # --- Per référent -------------------------------------------------------------------------
