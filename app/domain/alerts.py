@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from app.domain.dates import add_months
 from app.domain.durable import DurableEvaluation
-from app.domain.facts import PathwayFacts
+from app.domain.facts import OPEN_STEP_STATUSES, PathwayFacts
 from app.domain.rules import RuleParameters
 
 JOB_BASED_EXITS = {"emploi_durable", "creation_activite"}
@@ -111,7 +111,7 @@ def follow_up_alerts(facts: PathwayFacts, params: RuleParameters, as_of: date) -
     step_open, last_activity, overdue = False, facts.entry_date, []
     for step in facts.steps:
         start, end = step.start, step.end
-        if step.status in ("prevue", "en_cours"):
+        if step.status in OPEN_STEP_STATUSES:
             step_open = True
             if end and end < as_of:
                 overdue.append(Alert("step_overdue", end, label("step_overdue"), "step",
@@ -143,7 +143,7 @@ def ending_alerts(facts: PathwayFacts, params: RuleParameters, as_of: date) -> l
             alerts.append(Alert("contract_ending", job.planned_end, label("contract_ending"),
                                 "job", job.key))
     for step in facts.steps:
-        if step.status not in ("prevue", "en_cours"):
+        if step.status not in OPEN_STEP_STATUSES:
             continue
         if step.type_code == "IAE" and step.pass_iae_end and step.pass_iae_end <= horizon:
             alerts.append(Alert("pass_iae_ending", step.pass_iae_end, label("pass_iae_ending"),

@@ -45,6 +45,7 @@ from app.domain.dashboard import (
     points,
     share,
 )
+from app.domain.facts import OPEN_STEP_STATUSES
 from app.domain.milestones import MILESTONES
 from app.extensions import db
 from app.models import (
@@ -197,7 +198,7 @@ def is_current() -> sa.ColumnElement[bool]:
 
 def open_steps(among: sa.Select | None = None) -> sa.Subquery:
     """The pathways with a step « en cours » or « prévue » (of those `among` selects)."""
-    query = sa.select(Step.pathway_id).where(Step.status.in_(("en_cours", "prevue")))
+    query = sa.select(Step.pathway_id).where(Step.status.in_(OPEN_STEP_STATUSES))
     if among is not None:
         query = query.where(Step.pathway_id.in_(among))
     return query.group_by(Step.pathway_id).subquery("open_step")
