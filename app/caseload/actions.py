@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from flask import url_for
 from werkzeug.routing import BuildError
 
 from app.progress.views import ALERT_ACTIONS
+from app.urls import url_pattern
 
 FILE_ENDPOINT = "participants.show"
 FILE_ANCHOR = "progression"
@@ -20,6 +20,8 @@ FALLBACK = ("Ouvrir le dossier", FILE_ENDPOINT)
 # Only a supervisor validates an exit (app/progress/views.py validate_exit).
 SUPERVISOR_ENDPOINTS = {"progress.validate_exit"}
 NOT_YOURS = "À valider par un(e) chargé(e) de mission"
+# Endpoints about one record: the alert subject it must be, and the record's URL argument.
+RECORD_ARGUMENTS = {"steps.edit": ("step", "step_id"), "employment.edit": ("job", "employment_id")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,7 @@ class Action:
 
 def file_link(participant_public_id: str) -> str:
     """The Progression section of the participant's file."""
-    return url_for(FILE_ENDPOINT, public_id=participant_public_id, _anchor=FILE_ANCHOR)
+    return url_pattern(FILE_ENDPOINT, "public_id", _anchor=FILE_ANCHOR)(participant_public_id)
 
 
 def alert_action(kind: str, subject: str, subject_key: int | None, participant_public_id: str,
@@ -47,21 +49,20 @@ def alert_action(kind: str, subject: str, subject_key: int | None, participant_p
     label, endpoint = ACTIONS.get(kind, FALLBACK)
     if endpoint in SUPERVISOR_ENDPOINTS and not validates_exits:
         return Action(NOT_YOURS, None)
-    arguments = {"public_id": participant_public_id}
-    if endpoint == "steps.edit":
-        public_id = step_ids.get(subject_key) if subject == "step" else None
-        if public_id is None:
-            return Action(FALLBACK[0], file_link(participant_public_id))
-        arguments["step_id"] = public_id
-    elif endpoint == "employment.edit":
-        public_id = job_ids.get(subject_key) if subject == "job" else None
-        if public_id is None:
-            return Action(FALLBACK[0], file_link(participant_public_id))
-        arguments["employment_id"] = public_id
-    elif endpoint == FILE_ENDPOINT:
+    if endpoint == FILE_ENDPOINT:
         return Action(label, file_link(participant_public_id))
+    keys, values = ["public_id"], [participant_public_id]
+    if endpoint in RECORD_ARGUMENTS:
+        record_subject, argument = RECORD_ARGUMENTS[endpoint]
+        public_ids = step_ids if record_subject == "step" else job_ids
+        public_id = public_ids.get(subject_key) if subject == record_subject else None
+        if public_id is None:
+            return Action(FALLBACK[0], file_link(participant_public_id))
+        keys.append(argument)
+        values.append(public_id)
     try:
-        return Action(label, url_for(endpoint, **arguments))
+        build = url_pattern(endpoint, *keys)
     except BuildError:
         # A page not (or no longer) served must not take the whole caseload down with it.
         return Action(FALLBACK[0], file_link(participant_public_id))
+    return Action(label, build(*values))

@@ -18,7 +18,7 @@ from functools import cache
 
 import sqlalchemy as sa
 
-from app.caseload.actions import Action, alert_action
+from app.caseload.actions import FILE_ENDPOINT, Action, alert_action
 from app.domain.alerts import ALERT_LABELS, JOB_BASED_EXITS
 from app.domain.catalogue import PATHWAY_STATUSES, STEP_TYPES
 from app.domain.facts import OPEN_STEP_STATUSES
@@ -40,6 +40,7 @@ from app.participants.queries import name_condition
 from app.progress.parameters import parameters_for
 from app.progress.snapshot import evaluated_before, refresh_stale
 from app.text import search_key
+from app.urls import url_pattern
 
 PER_PAGE = 25
 TEXT_MAX_LENGTH = 100
@@ -150,6 +151,7 @@ class CaseloadRow:
     """One participant of the caseload, as the table shows them."""
 
     public_id: str
+    url: str  # the participant's file
     first_name: str
     last_name: str
     status: str
@@ -279,10 +281,21 @@ def current_pathways() -> sa.Subquery:
             .where(ranked.c.position == 1).subquery("current_pathway"))
 
 
-def status_expression(current: sa.Subquery) -> sa.Case:
+def latest_pathway_id(participant_id: sa.ColumnElement[int]) -> sa.ScalarSelect:
+    """Id of the participant's latest pathway (by orientation, then id), NULL when none.
+
+    One index lookup per participant: cheaper than ranking the caseload's pathways with a
+    window function when the caseload is joined to one row each."""
+    latest = sa.orm.aliased(Pathway, name="latest_pathway")
+    return (sa.select(latest.id).where(latest.participant_id == participant_id)
+            .order_by(latest.orientation_date.desc(), latest.id.desc()).limit(1)
+            .scalar_subquery())
+
+
+def status_expression() -> sa.Case:
     """app.domain.catalogue.pathway_status in SQL ("none" when there is no pathway)."""
     return sa.case(
-        (current.c.pathway_id.is_(None), NO_PATHWAY),
+        (Pathway.id.is_(None), NO_PATHWAY),
         (Pathway.exit_date.is_not(None), "exited"),
         (Pathway.entry_date.is_not(None), "in_pathway"),
         (Pathway.decision == "accepted", "accepted"),
@@ -298,8 +311,7 @@ def caseload_rows(text: str = "") -> sa.Subquery:
     Active: no pathway yet, or a current pathway neither refused nor exited; an exit on a job
     stays active until it is validated (the référent follows the person in work).
     """
-    current = current_pathways()
-    status = status_expression(current)
+    status = status_expression()
     in_work_follow_up = sa.and_(Pathway.exit_date.is_not(None),
                                 Pathway.exit_category.in_(sorted(JOB_BASED_EXITS)),
                                 Pathway.exit_validated_on.is_(None))
@@ -310,7 +322,7 @@ def caseload_rows(text: str = "") -> sa.Subquery:
             Participant.first_name,
             Participant.last_name,
             Participant.name_key,
-            current.c.pathway_id,
+            Pathway.id.label("pathway_id"),
             status.label("status"),
             PathwayProgress.highest_milestone,
             sa.func.coalesce(PathwayProgress.alert_count, 0).label("alert_count"),
@@ -321,16 +333,13 @@ def caseload_rows(text: str = "") -> sa.Subquery:
             sa.func.coalesce(PathwayProgress.step_type, "").label("step_type"),
             PathwayProgress.step_status,
             PathwayProgress.open_steps,
-            StepType.label.label("step_label"),
             PathwayProgress.next_appointment_on.label("next_on"),
             PathwayProgress.next_appointment_time.label("next_time"),
             PathwayProgress.next_appointment_purpose.label("next_purpose"),
         )
         .select_from(Participant)
-        .outerjoin(current, current.c.participant_id == Participant.id)
-        .outerjoin(Pathway, Pathway.id == current.c.pathway_id)
-        .outerjoin(PathwayProgress, PathwayProgress.pathway_id == current.c.pathway_id)
-        .outerjoin(StepType, StepType.code == PathwayProgress.step_type)
+        .outerjoin(Pathway, Pathway.id == latest_pathway_id(Participant.id))
+        .outerjoin(PathwayProgress, PathwayProgress.pathway_id == Pathway.id)
         .where(of_referent(),
                sa.or_(status.not_in(("refused", "exited")), in_work_follow_up))
     )
@@ -475,27 +484,38 @@ def unfiltered_page_statement(sort: str) -> sa.Select:
             .limit(LIMIT).offset(OFFSET))
 
 
-def to_row(row, today: date, params: RuleParameters, step_ids: dict[int, str],
-           job_ids: dict[int, str], step_labels: dict[str, str],
-           validates_exits: bool) -> CaseloadRow:
-    """A CaseloadRow from a SQL row."""
-    alerts = [
-        AlertItem(kind, alert_label(kind, params), due,
-                  alert_action(kind, subject, key, row.public_id, step_ids, job_ids,
-                               validates_exits),
-                  overdue=due < today)
-        for kind, due, subject, key in stored_alerts(row)
-    ]
-    step_label = ""
-    if row.step_type:
-        step_label = row.step_label or step_labels.get(row.step_type, row.step_type)
+@dataclass(frozen=True)
+class RowContext:
+    """What turning SQL rows into CaseloadRows needs besides the rows themselves."""
+
+    today: date
+    params: RuleParameters
+    step_ids: dict[int, str]  # public ids of the steps the alerts point to
+    job_ids: dict[int, str]  # and of the contracts
+    step_labels: dict[str, str]
+    validates_exits: bool
+    alert_labels: dict[str, str] = field(default_factory=dict)  # filled as kinds come up
+
+    def alert_label(self, kind: str) -> str:
+        """The alert's label, formatted once per page."""
+        label = self.alert_labels.get(kind)
+        if label is None:
+            label = self.alert_labels[kind] = alert_label(kind, self.params)
+        return label
+
+
+def to_row(row, alerts: list[tuple[str, date, str, int | None]],
+           context: RowContext) -> CaseloadRow:
+    """A CaseloadRow from a SQL row and its stored alerts."""
+    today = context.today
     return CaseloadRow(
         public_id=row.public_id,
+        url=url_pattern(FILE_ENDPOINT, "public_id")(row.public_id),
         first_name=row.first_name,
         last_name=row.last_name,
         status=row.status,
         status_label=STATUS_LABELS.get(row.status, row.status),
-        step_label=step_label,
+        step_label=context.step_labels.get(row.step_type, row.step_type) if row.step_type else "",
         step_status=row.step_status or "",
         other_open_steps=max(0, (row.open_steps or 0) - 1),
         milestone_label=MILESTONES.get(row.highest_milestone or "", ""),
@@ -504,7 +524,13 @@ def to_row(row, today: date, params: RuleParameters, step_ids: dict[int, str],
         next_appointment_on=row.next_on,
         next_appointment_time=row.next_time,
         next_appointment_purpose=row.next_purpose or "",
-        alerts=alerts,
+        alerts=[
+            AlertItem(kind, context.alert_label(kind), due,
+                      alert_action(kind, subject, key, row.public_id, context.step_ids,
+                                   context.job_ids, context.validates_exits),
+                      overdue=due < today)
+            for kind, due, subject, key in alerts
+        ],
     )
 
 
@@ -545,17 +571,21 @@ def caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page:
     if not found:
         found = db.session.execute(
             statement, {**bound, "limit": per_page, "offset": (page - 1) * per_page}).all()
-    alerts = [alert for row in found for alert in stored_alerts(row)]
-    step_ids = public_ids(Step, {key for _, _, subject, key in alerts
-                                 if subject == "step" and key is not None})
-    job_ids = public_ids(Employment, {key for _, _, subject, key in alerts
-                                      if subject == "job" and key is not None})
+    row_alerts = [stored_alerts(row) for row in found]
+    alerts = [alert for each_row in row_alerts for alert in each_row]
     labels = step_type_labels()
+    context = RowContext(
+        today, params,
+        step_ids=public_ids(Step, {key for _, _, subject, key in alerts
+                                   if subject == "step" and key is not None}),
+        job_ids=public_ids(Employment, {key for _, _, subject, key in alerts
+                                        if subject == "job" and key is not None}),
+        step_labels=labels, validates_exits=validates_exits)
     return CaseloadPage(
         referent_id=referent_id,
         filters=filters,
-        items=[to_row(row, today, params, step_ids, job_ids, labels, validates_exits)
-               for row in found],
+        items=[to_row(row, each_row, context) for row, each_row
+               in zip(found, row_alerts, strict=True)],
         page=page,
         per_page=per_page,
         total=total,
