@@ -6,6 +6,7 @@ url_for calls, each walking Werkzeug's URL map, cost more than the page's SQL on
 string joins, quoted the way Werkzeug quotes a path segment.
 """
 
+import re
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -13,6 +14,8 @@ from flask import g, url_for
 
 # What Werkzeug's default (string) converter leaves unquoted in a path segment.
 SEGMENT_SAFE = "!$&'()*+,/:;=@"
+# Values quote() would leave as they are (public ids always are): no need to call it.
+UNCHANGED = re.compile(r"[A-Za-z0-9_.~!$&'()*+,/:;=@-]*").fullmatch
 MARKER = "JalonsUrlValue{}X"  # letters and digits only: no converter or quoting changes them
 PATTERNS = "_jalons_url_patterns"
 
@@ -21,7 +24,7 @@ def url_pattern(endpoint: str, *keys: str, **fixed) -> Callable[..., str]:
     """A function of the keys' values giving url_for(endpoint, **keys, **fixed); one
     url_for per request and arguments (path-segment values only, not query strings)."""
     cache = g.setdefault(PATTERNS, {})
-    cache_key = (endpoint, keys, tuple(sorted(fixed.items())))
+    cache_key = (endpoint, keys, *fixed.items())
     pattern = cache.get(cache_key)
     if pattern is None:
         pattern = cache[cache_key] = compile_pattern(endpoint, keys, fixed)
@@ -45,7 +48,8 @@ def compile_pattern(endpoint: str, keys: tuple[str, ...], fixed: dict) -> Callab
         """The URL for these values of the keys, in the keys' order."""
         parts = [pieces[0]]
         for piece, index in zip(pieces[1:], order, strict=True):
-            parts.append(quote(str(values[index]), safe=SEGMENT_SAFE))
+            value = str(values[index])
+            parts.append(value if UNCHANGED(value) else quote(value, safe=SEGMENT_SAFE))
             parts.append(piece)
         return "".join(parts)
 

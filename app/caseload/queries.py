@@ -3,15 +3,15 @@
 Everything a row shows besides the name and status (milestones, alerts, last contact, the step
 under way, the next appointment) comes from pathway_progress, kept up to date by
 app/progress/snapshot.py; `current_caseload_page` evaluates again the rows evaluated before
-today before it reads the page. The current pathway is picked in SQL with a window
-function, so the number of queries never depends on the number of people nor on how much
-history each one has.
+today before it reads the page. The current pathway (the latest by orientation) is found in
+SQL, so the number of queries never depends on the number of people nor on how much history
+each one has.
 
 Nothing here reads current_user: the same functions serve the référent's home page and the
 supervisor's view of one référent's caseload.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import cache
@@ -135,7 +135,7 @@ def filters_from_args(args: Mapping[str, str]) -> CaseloadFilters:
 
 # --- What a page holds -----------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AlertItem:
     """One alert of a row, with the action that clears it."""
 
@@ -146,7 +146,7 @@ class AlertItem:
     overdue: bool = False  # fell due before today
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CaseloadRow:
     """One participant of the caseload, as the table shows them."""
 
@@ -171,6 +171,16 @@ class CaseloadRow:
     def provisional_exit(self) -> bool:
         """Exited on a job whose exit still awaits validation."""
         return self.status == "exited"
+
+    @property
+    def display_name(self) -> str:
+        """LAST NAME First name, as the table lists people."""
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def spoken_name(self) -> str:
+        """First name LAST NAME, for screen readers after an action's label."""
+        return f"{self.first_name} {self.last_name.upper()}"
 
 
 @dataclass
@@ -260,25 +270,6 @@ def refresh_caseload(referent_id: int, today: date) -> int:
 def of_referent() -> sa.ColumnElement[bool]:
     """Participant rows assigned to the référent."""
     return Participant.referent_id == REFERENT
-
-
-def current_pathways() -> sa.Subquery:
-    """(pathway_id, participant_id) of each participant's latest pathway (by orientation)."""
-    ranked = (
-        sa.select(
-            Pathway.id.label("pathway_id"),
-            Pathway.participant_id,
-            sa.func.row_number().over(
-                partition_by=Pathway.participant_id,
-                order_by=(Pathway.orientation_date.desc(), Pathway.id.desc()),
-            ).label("position"),
-        )
-        .join(Participant, Participant.id == Pathway.participant_id)
-        .where(of_referent())
-        .subquery("ranked_pathway")
-    )
-    return (sa.select(ranked.c.pathway_id, ranked.c.participant_id)
-            .where(ranked.c.position == 1).subquery("current_pathway"))
 
 
 def latest_pathway_id(participant_id: sa.ColumnElement[int]) -> sa.ScalarSelect:
@@ -495,6 +486,8 @@ class RowContext:
     step_labels: dict[str, str]
     validates_exits: bool
     alert_labels: dict[str, str] = field(default_factory=dict)  # filled as kinds come up
+    file_url: Callable[[str], str] = field(
+        default_factory=lambda: url_pattern(FILE_ENDPOINT, "public_id"))
 
     def alert_label(self, kind: str) -> str:
         """The alert's label, formatted once per page."""
@@ -510,7 +503,7 @@ def to_row(row, alerts: list[tuple[str, date, str, int | None]],
     today = context.today
     return CaseloadRow(
         public_id=row.public_id,
-        url=url_pattern(FILE_ENDPOINT, "public_id")(row.public_id),
+        url=context.file_url(row.public_id),
         first_name=row.first_name,
         last_name=row.last_name,
         status=row.status,
@@ -620,10 +613,23 @@ def week_bounds(today: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
+def no_later_pathway() -> sa.ColumnElement[bool]:
+    """Pathway is its participant's latest (by orientation, then id): none comes after it.
+
+    For a join that reaches few pathways (the week's appointments), where testing each costs
+    less than finding every participant's latest."""
+    later = sa.orm.aliased(Pathway, name="later_pathway")
+    return ~sa.select(later.id).where(
+        later.participant_id == Pathway.participant_id,
+        sa.or_(later.orientation_date > Pathway.orientation_date,
+               sa.and_(later.orientation_date == Pathway.orientation_date,
+                       later.id > Pathway.id)),
+    ).exists()
+
+
 @cache
 def week_statement() -> sa.Select:
     """The appointments between two days on the caseload's current pathways, built once."""
-    current = current_pathways()
     takes_records = sa.or_(
         sa.and_(Pathway.entry_date.is_not(None), Pathway.exit_date.is_(None)),
         sa.and_(Pathway.exit_date.is_not(None),
@@ -635,10 +641,10 @@ def week_statement() -> sa.Select:
                   Appointment.purpose, Appointment.attendance, Participant.public_id,
                   Participant.first_name, Participant.last_name,
                   sa.case((takes_records, 1), else_=0))
-        .join(current, current.c.pathway_id == Appointment.pathway_id)
         .join(Pathway, Pathway.id == Appointment.pathway_id)
         .join(Participant, Participant.id == Pathway.participant_id)
-        .where(Appointment.scheduled_on.between(WEEK_START, WEEK_END))
+        .where(of_referent(), Appointment.scheduled_on.between(WEEK_START, WEEK_END),
+               no_later_pathway())
         .order_by(Appointment.scheduled_on,
                   sa.case((Appointment.scheduled_time.is_(None), 0), else_=1),
                   Appointment.scheduled_time, Participant.name_key, Appointment.id)

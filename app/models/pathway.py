@@ -50,7 +50,7 @@ class Pathway(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(sa.String(24), unique=True, default=new_public_id)
     participant_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("participant.id", ondelete="CASCADE")
     )
     orientation_date: Mapped[date] = mapped_column(sa.Date)
     prescriber_kind: Mapped[str] = mapped_column(sa.String(30), default="")
@@ -100,6 +100,9 @@ class Pathway(Versioned, Base):
     __table_args__ = (
         sa.CheckConstraint("decision IN ('', 'accepted', 'refused', 'postponed')",
                            name="decision"),
+        # A participant's pathways, latest (by orientation) last: the current pathway is one
+        # index lookup, with no sort (app/caseload/queries.py).
+        sa.Index("ix_pathway_participant_latest", "participant_id", "orientation_date", "id"),
     )
 
     @property
