@@ -24,7 +24,7 @@ from app.domain.catalogue import PATHWAY_STATUSES, STEP_TYPES
 from app.domain.facts import OPEN_STEP_STATUSES
 from app.domain.milestones import MILESTONES
 from app.domain.rules import RuleParameters
-from app.extensions import db
+from app.extensions import core_rows, db
 from app.models import (
     Appointment,
     Employment,
@@ -232,6 +232,18 @@ class WeekAppointment:
     first_name: str
     last_name: str
     can_record_attendance: bool  # its day has come, nothing recorded, the pathway takes records
+    url: str = ""  # the participant's file
+    attendance_url: str = ""  # where its attendance is recorded
+
+    @property
+    def display_name(self) -> str:
+        """LAST NAME First name, as the list shows people."""
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def spoken_name(self) -> str:
+        """First name LAST NAME, for screen readers after an action's label."""
+        return f"{self.first_name} {self.last_name.upper()}"
 
 
 @dataclass(frozen=True)
@@ -408,11 +420,15 @@ def stored_alerts(row) -> list[tuple[str, date, str, int | None]]:
     return sorted(alerts, key=lambda alert: alert[1])
 
 
+@cache
+def step_types_statement() -> sa.Select:
+    """Codes and labels of the step types in catalogue order, built once."""
+    return sa.select(StepType.code, StepType.label).order_by(StepType.position, StepType.code)
+
+
 def step_type_labels() -> dict[str, str]:
     """Labels of the step types as the admin named them, in catalogue order (one query)."""
-    return dict(db.session.execute(
-        sa.select(StepType.code, StepType.label).order_by(StepType.position, StepType.code)
-    ).all())
+    return dict(core_rows(step_types_statement()))
 
 
 @cache
@@ -543,8 +559,8 @@ def caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page:
     found = []
     if not filters.narrowed and page <= 1:
         # The usual home page: its rows bring the counts along (none when nobody is active).
-        found = db.session.execute(unfiltered_page_statement(filters.sort),
-                                   {**bound, "limit": per_page, "offset": 0}).all()
+        found = core_rows(unfiltered_page_statement(filters.sort),
+                          {**bound, "limit": per_page, "offset": 0})
     if found:
         counts = tuple(int(getattr(found[0], name) or 0) for name in SUMMARY)
     else:
@@ -562,8 +578,8 @@ def caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page:
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     if not found:
-        found = db.session.execute(
-            statement, {**bound, "limit": per_page, "offset": (page - 1) * per_page}).all()
+        found = core_rows(statement,
+                          {**bound, "limit": per_page, "offset": (page - 1) * per_page})
     row_alerts = [stored_alerts(row) for row in found]
     alerts = [alert for each_row in row_alerts for alert in each_row]
     labels = step_type_labels()
@@ -655,12 +671,16 @@ def week_appointments(referent_id: int, today: date) -> Week:
     """The appointments of the current week (Monday to Sunday) on the caseload's current
     pathways, in order of day and hour (one query)."""
     start, end = week_bounds(today)
-    rows = db.session.execute(week_statement(), {
-        **caseload_values(referent_id, today), "week_start": start, "week_end": end}).all()
+    rows = core_rows(week_statement(), {
+        **caseload_values(referent_id, today), "week_start": start, "week_end": end})
+    file_url = url_pattern(FILE_ENDPOINT, "public_id")
+    attendance_url = url_pattern("interviews.attendance", "public_id", "appointment_id")
     return Week(start, end, [
         WeekAppointment(public_id, day, hour, purpose or "", attendance or "", participant,
                         first, last,
-                        can_record_attendance=bool(accepts) and not attendance and day <= today)
+                        can_record_attendance=bool(accepts) and not attendance and day <= today,
+                        url=file_url(participant),
+                        attendance_url=attendance_url(participant, public_id))
         for public_id, day, hour, purpose, attendance, participant, first, last, accepts
         in rows
     ])

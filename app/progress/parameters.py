@@ -6,6 +6,7 @@ history is read once per request and each day's values are computed once.
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 from flask import g
@@ -21,7 +22,7 @@ from app.domain.rules import (
     parameter_problems,
     parameters_on,
 )
-from app.extensions import db
+from app.extensions import core_rows, db
 from app.models import RuleParameter
 from app.models.base import utcnow
 
@@ -38,14 +39,17 @@ def mark_all_stale() -> None:
     mark()
 
 
+@cache
+def history_statement() -> sa.Select:
+    """Every stored change, oldest first: built once (every caseload page reads it)."""
+    return (sa.select(RuleParameter.key, RuleParameter.value, RuleParameter.effective_from)
+            .order_by(RuleParameter.effective_from, RuleParameter.key))
+
+
 def parameter_history() -> list[ParameterChange]:
     """Every stored change of every parameter, oldest first (one query)."""
-    rows = db.session.execute(
-        sa.select(RuleParameter.key, RuleParameter.value, RuleParameter.effective_from)
-        .order_by(RuleParameter.effective_from, RuleParameter.key)
-    )
     return [ParameterChange(key, Decimal(value), effective_from)
-            for key, value, effective_from in rows]
+            for key, value, effective_from in core_rows(history_statement())]
 
 
 def cached_history() -> list[ParameterChange]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 import time_machine
+from flask import url_for
 from sqlalchemy import event
 
 from app.caseload.actions import NOT_YOURS, Action, alert_action
@@ -494,9 +495,15 @@ def test_week_appointments_monday_to_sunday_with_attendance_links(client, refere
 
 
 def test_week_appointments_function(app, referent):
-    with time_machine.travel(WEDNESDAY, tick=False):
+    with time_machine.travel(WEDNESDAY, tick=False), app.test_request_context("/"):
         follow_up(referent, "Semaine", appointment_in=1)
         week = week_appointments(referent.id, paris_today())
+        (appointment,) = week.appointments
+        assert appointment.url == url_for("participants.show",
+                                          public_id=appointment.participant_public_id)
+        assert appointment.attendance_url == url_for(
+            "interviews.attendance", public_id=appointment.participant_public_id,
+            appointment_id=appointment.public_id)
     assert (week.start.isoformat(), week.end.isoformat()) == ("2026-05-11", "2026-05-17")
     assert [(a.last_name, a.purpose, a.can_record_attendance) for a in week.appointments] == [
         ("Semaine", "Suivi mensuel", False)]
