@@ -26,6 +26,7 @@ from app.supervision.figures import (
     referent_figures,
 )
 from app.supervision.forms import AuditFilterForm
+from app.supervision.referent_table import referent_table
 from app.web import requested_page
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -78,9 +79,13 @@ def index():
     period = choice.period
     groups = breakdowns(period, today)
     cohort = groups.cohort  # the PLIE's cohort is the breakdowns' "Ensemble" row
+    referents = referent_figures(period, today)
+    # The rows are filtered, sorted and paged in Python; the total row stays everyone's.
+    table = referent_table(referents.rows, request.args, requested_page(),
+                           keep=period_args(choice))
     context = {
         "today": today, "choice": choice, "period": period,
-        "referents": referent_figures(period, today), "cohort": cohort, "groups": groups,
+        "referents": referents, "table": table, "cohort": cohort, "groups": groups,
         "alerts": alert_kinds(today), "fresh": freshness(today),
         "charts": {**cohort_charts(cohort, "plie"), "publics": public_chart(groups)},
         "ceiling_labels": CEILING_LABELS, "form_url": url_for("supervision.index"),
@@ -89,6 +94,7 @@ def index():
     detail = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     if choice.errors:
         detail["invalid"] = ", ".join(sorted(choice.errors))
+    detail.update(table.audit_detail())
     audit.record("supervision.dashboard", **detail)
     db.session.commit()
     return render_template("supervision/index.html", **context)

@@ -567,6 +567,215 @@ def test_each_caseload_is_shown_against_its_ceiling(client, supervisor):
     assert "SUPERVIZ" not in html
 
 
+# --- The référents' table: filter, sort, pages --------------------------------------------------
+
+
+def referent_ids(html: str) -> list[int]:
+    """The ids of the référent rows of the table, in the order shown (not the total)."""
+    table = re.search(r'data-testid="referents-table".*?</table>', html, re.S).group(0)
+    return [int(value) for value in re.findall(r'<tr data-referent="(\d+)"', table)]
+
+
+def caption(html: str) -> str:
+    """The text of the référents table's caption."""
+    return plain(re.search(r'data-testid="referents-table".*?<caption>(.*?)</caption>', html,
+                           re.S).group(1))
+
+
+@pytest.fixture
+def sixty(frozen):
+    """60 active référents REF00 … REF59, some with participants (no pathway yet, so all in
+    the active caseload) and their own ceiling."""
+    users = [factories.UserFactory(last_name=f"Ref{index:02d}", first_name="Test",
+                                   caseload_ceiling=10 + index) for index in range(60)]
+    for index in (0, 7, 49, 50, 59):
+        factories.ParticipantFactory.create_batch(index % 4 + 1, referent=users[index])
+    db.session.commit()
+    return users
+
+
+def test_the_referents_come_fifty_a_page_with_everyones_total(client, supervisor, sixty):
+    """Page 1: REF00–REF49 and a pager; page 2: REF50–REF59. The total row is the same on
+    both pages and adds up the 60 rows."""
+    sign_in(client, supervisor)
+    first = page_text(client.get("/supervision", query_string=YEAR_2025))
+    second = page_text(client.get("/supervision", query_string={**YEAR_2025, "page": "2"}))
+    ids = [user.id for user in sixty]
+    assert referent_ids(first) == ids[:50]
+    assert referent_ids(second) == ids[50:]
+    assert "page 1 sur 2" in caption(first) and "page 2 sur 2" in caption(second)
+    assert 'data-testid="referents-pager"' in first
+    assert "Page 1 sur 2" in plain(first) and "Page 2 sur 2" in plain(second)
+    # The pager keeps the period; the next page is the table's, not the top of the page.
+    assert 'href="/supervision?annee=2025&amp;page=2#portefeuilles-titre"' in first
+    assert 'href="/supervision?annee=2025#portefeuilles-titre"' in second
+    assert "60 référent(e)s actifs : 1 à 50 sur cette page" in plain(first)
+    assert "60 référent(e)s actifs : 51 à 60 sur cette page" in plain(second)
+    total = row_cells(first, "referent", "total")
+    assert total == row_cells(second, "referent", "total")
+    assert total[0].startswith("Ensemble des référent(e)s actifs")
+    rows = [row_cells(page, "referent", str(user_id))
+            for page, chunk in ((first, ids[:50]), (second, ids[50:])) for user_id in chunk]
+    # Active caseload, ceiling, en parcours, entries and exits: sums over all 60 rows.
+    for column in (2, 3, 5, 9, 10):
+        assert int(total[column]) == sum(int(row[column]) for row in rows), column
+    assert total[2:4] == [str(1 + 4 + 2 + 3 + 4), str(sum(10 + index for index in range(60)))]
+    # The référent names still lead to their view, for the same period.
+    assert f'href="/supervision/referents/{ids[55]}?annee=2025"' in second
+
+
+@pytest.mark.parametrize(("page", "shown"), [("99", 2), ("100001", 2), ("0", 1), ("-3", 1),
+                                             ("abc", 1), ("", 1)])
+def test_any_page_number_shows_a_page(client, supervisor, sixty, page, shown):
+    """Past the end: the last page; nonsense: the first; never an error."""
+    sign_in(client, supervisor)
+    html = page_text(client.get("/supervision", query_string={"page": page}))
+    ids = [user.id for user in sixty]
+    assert referent_ids(html) == (ids[:50] if shown == 1 else ids[50:])
+    assert f"page {shown} sur 2" in caption(html)
+
+
+@pytest.fixture
+def named(frozen):
+    """Référents whose names and structures carry accents and capitals."""
+    mission = factories.StructureFactory(name="Mission Locale de Tours")
+    emergence = factories.StructureFactory(name="Association Émergence")
+    users = {
+        "helene": factories.UserFactory(first_name="Hélène", last_name="Dupré",
+                                        structure=mission),
+        "elodie": factories.UserFactory(first_name="Élodie", last_name="Lefèvre",
+                                        structure=emergence),
+        "henri": factories.UserFactory(first_name="Henri", last_name="N'Diaye",
+                                       structure=mission),
+        "paul": factories.UserFactory(first_name="Paul", last_name="Helmer", structure=None),
+    }
+    db.session.commit()
+    return users
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("helene", {"helene"}), ("HÉLÈNE", {"helene"}), ("  dupre  ", {"helene"}),
+    ("hel", {"helene", "paul"}), ("lefevre elodie", {"elodie"}), ("diaye", {"henri"}),
+    ("n'diaye", {"henri"}), ("ndiaye", {"henri"}),
+    ("mission", {"helene", "henri"}), ("mission loc", {"helene", "henri"}),
+    ("EMERGENCE", {"elodie"}), ("tours henri", {"henri"}), ("élène", set()),
+])
+def test_the_filter_finds_names_and_structures(client, supervisor, named, text, found):
+    """Each word starts a part of the name or of the structure; accents and case aside."""
+    sign_in(client, supervisor)
+    html = page_text(client.get("/supervision", query_string={**YEAR_2025, "q": text}))
+    assert set(referent_ids(html)) == {named[key].id for key in found}
+    # Whatever the filter, the total is everyone's: here nobody follows anyone.
+    assert row_cells(html, "referent", "total")[2] == "0"
+    assert "toutes pages confondues et sans le filtre" in plain(html)
+    # The filter form keeps the period and shows the text back.
+    form = re.search(r'data-testid="referents-filters".*?</form>', html, re.S).group(0)
+    assert '<input type="hidden" name="annee" value="2025">' in form
+    typed = re.search(r'id="referents-q" name="q" value="([^"]*)"', form).group(1)
+    assert html_lib.unescape(typed) == " ".join(text.split())
+
+
+def test_a_filter_matching_nobody_says_so(client, supervisor, named):
+    """A French message, and a link that clears the filter and keeps the period and sort."""
+    sign_in(client, supervisor)
+    html = page_text(client.get("/supervision", query_string={
+        **YEAR_2025, "q": "Zorglub", "tri": "structure"}))
+    assert referent_ids(html) == []
+    empty = re.search(r'data-testid="referents-empty">(.*?)</td>', html, re.S).group(1)
+    assert "Aucun(e) référent(e) actif ne correspond à « Zorglub »" in plain(empty)
+    assert 'href="/supervision?annee=2025&amp;tri=structure#portefeuilles-titre"' in empty
+    assert "0 référent(e) sur 4 correspond à « Zorglub »" in plain(html)
+    assert row_cells(html, "referent", "total")[0].startswith("Ensemble")
+    cleared = page_text(client.get("/supervision", query_string={**YEAR_2025,
+                                                                 "tri": "structure"}))
+    assert len(referent_ids(cleared)) == 4
+
+
+@pytest.fixture
+def sorted_plie(frozen):
+    """Five référents: (name, structure, ceiling, participants, of them en parcours and
+    contacted in the last days).
+
+    AUBERT   Zèbre   10  9 (no pathway)           load 0.9, nobody en parcours
+    BERNARD  Alpha    2  3, 2 en parcours, 1 seen  load 1.5, 50 % contacted
+    CÉZANNE  beta    10  0                         load 0
+    CHEVALIER —      70  0                         load 0
+    DURAND   Éclat    4  2, 2 en parcours, 2 seen  load 0.5, 100 % contacted
+    """
+    def user(last, structure, ceiling):
+        place = factories.StructureFactory(name=structure) if structure else None
+        return factories.UserFactory(last_name=last, first_name="Test", structure=place,
+                                     caseload_ceiling=ceiling)
+
+    users = {"aubert": user("Aubert", "Zèbre", 10), "bernard": user("Bernard", "Alpha", 2),
+             "cezanne": user("Cézanne", "beta", 10), "chevalier": user("Chevalier", None, 70),
+             "durand": user("Durand", "Éclat", 4)}
+    factories.ParticipantFactory.create_batch(9, referent=users["aubert"])
+    factories.ParticipantFactory(referent=users["bernard"])
+    for name, seen in (("bernard", 1), ("durand", 2)):
+        for index in range(2):
+            record = pathway(person(users[name], f"{name}{index}"), TODAY - timedelta(days=90))
+            if index < seen:
+                factories.InterviewFactory(pathway=record, held_on=TODAY - timedelta(days=3))
+    refresh(all_pathway_ids(), TODAY)
+    db.session.commit()
+    return users
+
+
+@pytest.mark.parametrize(("sort", "order"), [
+    ("", ["aubert", "bernard", "cezanne", "chevalier", "durand"]),  # CÉZANNE as CEZANNE
+    ("nom", ["aubert", "bernard", "cezanne", "chevalier", "durand"]),
+    ("n'importe quoi", ["aubert", "bernard", "cezanne", "chevalier", "durand"]),
+    ("structure", ["bernard", "cezanne", "durand", "aubert", "chevalier"]),  # none last
+    ("charge", ["bernard", "aubert", "durand", "cezanne", "chevalier"]),
+    ("contact", ["bernard", "durand", "aubert", "cezanne", "chevalier"]),  # none en parcours last
+])
+def test_each_sort_orders_the_rows(client, supervisor, sorted_plie, sort, order):
+    """Names and structures alphabetically (accents and case aside), the most loaded first,
+    the least contacted first; an unknown sort is the default, by name."""
+    sign_in(client, supervisor)
+    html = page_text(client.get("/supervision", query_string={"tri": sort}))
+    assert referent_ids(html) == [sorted_plie[key].id for key in order]
+    label = {"structure": "structure", "charge": "portefeuille face au plafond",
+             "contact": "part des contactés"}.get(sort, "nom")
+    assert f"triés par « {label}" in caption(html)
+    selected = re.search(r'<option value="([^"]+)" selected>', html.split(
+        'id="referents-tri"')[1]).group(1)
+    assert selected == (sort if sort in ("structure", "charge", "contact") else "nom")
+
+
+def test_the_alerts_sort_puts_the_most_alerts_first(client, supervisor, sorted_plie):
+    """By alerts, highest first; ties by name."""
+    sign_in(client, supervisor)
+    html = page_text(client.get("/supervision", query_string={"tri": "alertes"}))
+    figures = {row.user_id: row for row in referent_figures(parse_period({}, TODAY).period,
+                                                            TODAY).rows}
+    shown = referent_ids(html)
+    assert sorted(shown) == sorted(user.id for user in sorted_plie.values())
+    assert figures[sorted_plie["bernard"].id].alerts > 0  # en parcours without a step
+    keys = [(-figures[user_id].alerts, -figures[user_id].with_alerts) for user_id in shown]
+    assert keys == sorted(keys)
+    assert shown[0] == sorted_plie["bernard"].id
+    # Those without alerts (nobody en parcours, or all seen and recently entered) by name.
+    calm = [user_id for user_id in shown if not figures[user_id].alerts]
+    assert calm == [sorted_plie[key].id for key in ("aubert", "cezanne", "chevalier", "durand")
+                    if sorted_plie[key].id in calm]
+    assert {sorted_plie[key].id for key in ("aubert", "cezanne", "chevalier")} <= set(calm)
+
+
+def test_the_table_arguments_are_audited(client, supervisor, sixty):
+    """Filter, sort and page go into the dashboard's audit event when set (the page shown)."""
+    sign_in(client, supervisor)
+    client.get("/supervision", query_string={"q": " ref ", "tri": "charge", "page": "7"})
+    client.get("/supervision", query_string={"tri": "bidon", "page": "1"})
+    db.session.rollback()
+    details = [json.loads(event.detail) for event in db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "supervision.dashboard")
+        .order_by(AuditEvent.id))]
+    assert [{key: value for key, value in detail.items() if key not in ("start", "end")}
+            for detail in details] == [{"filter": "ref", "sort": "charge", "page": 2}, {}]
+
+
 # --- Query counts ------------------------------------------------------------------------------
 
 
@@ -610,6 +819,7 @@ def test_the_query_count_does_not_grow_with_the_data(frozen, client, supervisor,
                                                      other_referent):
     """3 participants, then 30: the same number of statements on both pages."""
     urls = ["/supervision", "/supervision?annee=2025",
+            "/supervision?q=martin&tri=alertes&page=2",
             f"/supervision/referents/{referent.id}"]
     add_followed([referent, other_referent], 3)
     sign_in(client, supervisor)
