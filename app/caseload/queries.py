@@ -268,6 +268,20 @@ LIMIT = sa.bindparam("limit", type_=sa.Integer())
 OFFSET = sa.bindparam("offset", type_=sa.Integer())
 
 
+def const(value: str | int) -> sa.ColumnElement:
+    """A constant written into the SQL text instead of sent as a parameter: the home page runs
+    these statements on every visit, and each parameter costs Python time at each execution
+    (the page statement had 49 of them, all but four constants)."""
+    if isinstance(value, int):
+        return sa.literal_column(str(int(value)), sa.Integer())
+    return sa.literal_column("'" + value.replace("'", "''") + "'", sa.String())
+
+
+def consts(values) -> list[sa.ColumnElement]:
+    """const() of each value, for IN lists (sorted, so the SQL text is always the same)."""
+    return [const(value) for value in sorted(values)]
+
+
 def caseload_values(referent_id: int, today: date) -> dict:
     """The parameters every caseload statement takes."""
     return {"referent_id": referent_id, "today": today}
@@ -291,20 +305,19 @@ def latest_pathway_id(participant_id: sa.ColumnElement[int]) -> sa.ScalarSelect:
     window function when the caseload is joined to one row each."""
     latest = sa.orm.aliased(Pathway, name="latest_pathway")
     return (sa.select(latest.id).where(latest.participant_id == participant_id)
-            .order_by(latest.orientation_date.desc(), latest.id.desc()).limit(1)
+            .order_by(latest.orientation_date.desc(), latest.id.desc()).limit(const(1))
             .scalar_subquery())
 
 
 def status_expression() -> sa.Case:
     """app.domain.catalogue.pathway_status in SQL ("none" when there is no pathway)."""
     return sa.case(
-        (Pathway.id.is_(None), NO_PATHWAY),
-        (Pathway.exit_date.is_not(None), "exited"),
-        (Pathway.entry_date.is_not(None), "in_pathway"),
-        (Pathway.decision == "accepted", "accepted"),
-        (Pathway.decision == "refused", "refused"),
-        (Pathway.decision == "postponed", "postponed"),
-        else_="orientation",
+        (Pathway.id.is_(None), const(NO_PATHWAY)),
+        (Pathway.exit_date.is_not(None), const("exited")),
+        (Pathway.entry_date.is_not(None), const("in_pathway")),
+        *((Pathway.decision == const(decision), const(decision))
+          for decision in ("accepted", "refused", "postponed")),
+        else_=const("orientation"),
     )
 
 
@@ -316,7 +329,7 @@ def caseload_rows(text: str = "") -> sa.Subquery:
     """
     status = status_expression()
     in_work_follow_up = sa.and_(Pathway.exit_date.is_not(None),
-                                Pathway.exit_category.in_(sorted(JOB_BASED_EXITS)),
+                                Pathway.exit_category.in_(consts(JOB_BASED_EXITS)),
                                 Pathway.exit_validated_on.is_(None))
     query = (
         sa.select(
@@ -328,12 +341,12 @@ def caseload_rows(text: str = "") -> sa.Subquery:
             Pathway.id.label("pathway_id"),
             status.label("status"),
             PathwayProgress.highest_milestone,
-            sa.func.coalesce(PathwayProgress.alert_count, 0).label("alert_count"),
+            sa.func.coalesce(PathwayProgress.alert_count, const(0)).label("alert_count"),
             PathwayProgress.alerts,
             PathwayProgress.first_alert_due,
             PathwayProgress.last_contact_on,
             PathwayProgress.evaluated_on,
-            sa.func.coalesce(PathwayProgress.step_type, "").label("step_type"),
+            sa.func.coalesce(PathwayProgress.step_type, const("")).label("step_type"),
             PathwayProgress.step_status,
             PathwayProgress.open_steps,
             PathwayProgress.next_appointment_on.label("next_on"),
@@ -344,7 +357,7 @@ def caseload_rows(text: str = "") -> sa.Subquery:
         .outerjoin(Pathway, Pathway.id == latest_pathway_id(Participant.id))
         .outerjoin(PathwayProgress, PathwayProgress.pathway_id == Pathway.id)
         .where(of_referent(),
-               sa.or_(status.not_in(("refused", "exited")), in_work_follow_up))
+               sa.or_(status.not_in(consts(("refused", "exited"))), in_work_follow_up))
     )
     for word in search_key(text).split()[:TEXT_MAX_WORDS]:
         query = query.where(name_condition(word))
@@ -353,7 +366,7 @@ def caseload_rows(text: str = "") -> sa.Subquery:
 
 def without_step(rows: sa.Subquery) -> sa.ColumnElement[bool]:
     """In pathway with no step under way nor planned."""
-    return sa.and_(rows.c.status == "in_pathway", rows.c.step_type == "")
+    return sa.and_(rows.c.status == const("in_pathway"), rows.c.step_type == const(""))
 
 
 def filter_conditions(rows: sa.Subquery, filters: CaseloadFilters) -> list:
@@ -377,8 +390,10 @@ def sort_order(rows: sa.Subquery, sort: str) -> list:
     """ORDER BY of a sort; every order ends on the name, then the id, so pages are stable."""
     by_name = [rows.c.name_key, rows.c.participant_id]
     alert_first = [rows.c.first_alert_due.is_(None), rows.c.first_alert_due]
-    status_position = sa.case({code: index for index, code in enumerate(STATUS_LABELS)},
-                              value=rows.c.status, else_=len(STATUS_LABELS))
+    status_position = sa.case(
+        *((rows.c.status == const(code), const(index))
+          for index, code in enumerate(STATUS_LABELS)),
+        else_=const(len(STATUS_LABELS)))
     orders = {
         # Portable "NULLS LAST": (value IS NULL) sorts false (0) before true (1).
         "urgence": alert_first,
@@ -387,7 +402,8 @@ def sort_order(rows: sa.Subquery, sort: str) -> list:
         # Never contacted first, then the longest silence.
         "contact": [rows.c.last_contact_on.is_not(None), rows.c.last_contact_on],
         "rdv": [rows.c.next_on.is_(None), rows.c.next_on,
-                sa.case((rows.c.next_time.is_(None), 0), else_=1), rows.c.next_time],
+                sa.case((rows.c.next_time.is_(None), const(0)), else_=const(1)),
+                rows.c.next_time],
         "alertes": [rows.c.alert_count.desc(), *alert_first],
     }
     return [*orders.get(sort, alert_first), *by_name]
@@ -450,13 +466,14 @@ def summary_columns(over: dict | None = None) -> list:
         return aggregate.over(**over) if over is not None else aggregate
 
     def count_where(condition):
-        return sa.func.coalesce(window(sa.func.sum(sa.case((condition, 1), else_=0))), 0)
+        return sa.func.coalesce(
+            window(sa.func.sum(sa.case((condition, const(1)), else_=const(0)))), const(0))
 
     ceiling = sa.select(User.caseload_ceiling).where(User.id == REFERENT).scalar_subquery()
     return [window(sa.func.count()).label("active"),
-            count_where(rows.c.alert_count > 0).label("with_alerts"),
+            count_where(rows.c.alert_count > const(0)).label("with_alerts"),
             count_where(without_step(rows)).label("without_step"),
-            count_where(rows.c.status == "exited").label("provisional"),
+            count_where(rows.c.status == const("exited")).label("provisional"),
             ceiling.label("ceiling"),
             count_where(sa.and_(rows.c.pathway_id.is_not(None),
                                 evaluated_before(rows.c.evaluated_on, TODAY))).label("stale")]
@@ -649,20 +666,20 @@ def week_statement() -> sa.Select:
     takes_records = sa.or_(
         sa.and_(Pathway.entry_date.is_not(None), Pathway.exit_date.is_(None)),
         sa.and_(Pathway.exit_date.is_not(None),
-                Pathway.exit_category.in_(sorted(JOB_BASED_EXITS)),
+                Pathway.exit_category.in_(consts(JOB_BASED_EXITS)),
                 Pathway.exit_validated_on.is_(None)),
     )
     return (
         sa.select(Appointment.public_id, Appointment.scheduled_on, Appointment.scheduled_time,
                   Appointment.purpose, Appointment.attendance, Participant.public_id,
                   Participant.first_name, Participant.last_name,
-                  sa.case((takes_records, 1), else_=0))
+                  sa.case((takes_records, const(1)), else_=const(0)))
         .join(Pathway, Pathway.id == Appointment.pathway_id)
         .join(Participant, Participant.id == Pathway.participant_id)
         .where(of_referent(), Appointment.scheduled_on.between(WEEK_START, WEEK_END),
                no_later_pathway())
         .order_by(Appointment.scheduled_on,
-                  sa.case((Appointment.scheduled_time.is_(None), 0), else_=1),
+                  sa.case((Appointment.scheduled_time.is_(None), const(0)), else_=const(1)),
                   Appointment.scheduled_time, Participant.name_key, Appointment.id)
     )
 
