@@ -1,6 +1,11 @@
 """Page links of a list paged by hand: what the pager templates read."""
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages `total` rows fill at `per_page` a page (at least one, even empty)."""
+    return max(1, -(-total // per_page))
+
+
 class PageLinks:
     """Mixed into a page dataclass holding `page` and `pages`: previous and next page numbers."""
 

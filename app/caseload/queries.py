@@ -35,7 +35,7 @@ from app.models import (
     StepType,
     User,
 )
-from app.paging import PageLinks
+from app.paging import PageLinks, page_count
 from app.participants.queries import name_condition
 from app.progress.parameters import parameters_for
 from app.progress.snapshot import evaluated_before, refresh_stale
@@ -146,8 +146,26 @@ class AlertItem:
     overdue: bool = False  # fell due before today
 
 
+class PersonNames:
+    """How a row with first_name and last_name names its person (a mixin)."""
+
+    __slots__ = ()
+    first_name: str
+    last_name: str
+
+    @property
+    def display_name(self) -> str:
+        """LAST NAME First name, as lists show people."""
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def spoken_name(self) -> str:
+        """First name LAST NAME, for screen readers after an action's label."""
+        return f"{self.first_name} {self.last_name.upper()}"
+
+
 @dataclass(slots=True)
-class CaseloadRow:
+class CaseloadRow(PersonNames):
     """One participant of the caseload, as the table shows them."""
 
     public_id: str
@@ -171,16 +189,6 @@ class CaseloadRow:
     def provisional_exit(self) -> bool:
         """Exited on a job whose exit still awaits validation."""
         return self.status == "exited"
-
-    @property
-    def display_name(self) -> str:
-        """LAST NAME First name, as the table lists people."""
-        return f"{self.last_name.upper()} {self.first_name}"
-
-    @property
-    def spoken_name(self) -> str:
-        """First name LAST NAME, for screen readers after an action's label."""
-        return f"{self.first_name} {self.last_name.upper()}"
 
 
 @dataclass
@@ -206,7 +214,7 @@ class CaseloadPage(PageLinks):
     @property
     def pages(self) -> int:
         """How many pages the filtered rows fill (at least one)."""
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
     @property
     def over_ceiling(self) -> bool:
@@ -220,7 +228,7 @@ class CaseloadPage(PageLinks):
 
 
 @dataclass(frozen=True)
-class WeekAppointment:
+class WeekAppointment(PersonNames):
     """An appointment of the current week."""
 
     public_id: str
@@ -234,16 +242,6 @@ class WeekAppointment:
     can_record_attendance: bool  # its day has come, nothing recorded, the pathway takes records
     url: str = ""  # the participant's file
     attendance_url: str = ""  # where its attendance is recorded
-
-    @property
-    def display_name(self) -> str:
-        """LAST NAME First name, as the list shows people."""
-        return f"{self.last_name.upper()} {self.first_name}"
-
-    @property
-    def spoken_name(self) -> str:
-        """First name LAST NAME, for screen readers after an action's label."""
-        return f"{self.first_name} {self.last_name.upper()}"
 
 
 @dataclass(frozen=True)
@@ -592,7 +590,7 @@ def caseload_page(referent_id: int, filters: CaseloadFilters, today: date, page:
     else:  # the whole active caseload, already counted
         total = active
         statement = unfiltered_page_statement(filters.sort)
-    pages = max(1, -(-total // per_page))
+    pages = page_count(total, per_page)
     page = min(max(page, 1), pages)
     if not found:
         found = core_rows(statement,

@@ -8,7 +8,7 @@ PER_PAGE of them; the total row stays the one computed over every référent.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.paging import PageLinks
+from app.paging import PageLinks, page_count
 from app.supervision.figures import ReferentRow
 from app.text import name_terms, search_key, without_apostrophes
 
@@ -91,7 +91,7 @@ class ReferentTable(PageLinks):
     @property
     def pages(self) -> int:
         """How many pages the matching rows fill (at least one)."""
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
     @property
     def narrowed(self) -> bool:
@@ -138,7 +138,7 @@ def referent_table(rows: Sequence[ReferentRow], args: Mapping[str, str], page: i
     sort = sort if sort in SORT_KEYS else DEFAULT_SORT
     words = words_of(text)
     kept = sorted((row for row in rows if matches(row, words)), key=SORT_KEYS[sort])
-    pages = max(1, -(-len(kept) // per_page))
+    pages = page_count(len(kept), per_page)
     page = min(max(page, 1), pages)
     start = (page - 1) * per_page
     return ReferentTable(kept[start:start + per_page], page, per_page, len(kept), len(rows),
