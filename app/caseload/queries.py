@@ -647,8 +647,9 @@ def week_bounds(today: date) -> tuple[date, date]:
 def no_later_pathway() -> sa.ColumnElement[bool]:
     """Pathway is its participant's latest (by orientation, then id): none comes after it.
 
-    For a join that reaches few pathways (the week's appointments), where testing each costs
-    less than finding every participant's latest."""
+    For queries that reach pathways first (the week's appointments, the dashboard's caseload
+    counts): a NOT EXISTS, which PostgreSQL runs as one anti-join and SQLite as an index probe
+    per pathway, instead of ranking every pathway with a window function."""
     later = sa.orm.aliased(Pathway, name="later_pathway")
     return ~sa.select(later.id).where(
         later.participant_id == Pathway.participant_id,

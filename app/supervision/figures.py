@@ -23,10 +23,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import FunctionElement
 
-from app.caseload.queries import alert_label
+from app.caseload.queries import alert_label, no_later_pathway
 from app.domain.alerts import ALERT_LABELS, JOB_BASED_EXITS
 from app.domain.catalogue import POSITIVE_EXIT_CATEGORIES
 from app.domain.dashboard import (
@@ -173,21 +172,6 @@ def still_followed() -> sa.ColumnElement[bool]:
     )
 
 
-def is_current() -> sa.ColumnElement[bool]:
-    """The pathway is its participant's latest (by orientation date, then id), as
-    app/caseload/queries.py picks it: no other pathway of theirs comes after it.
-
-    A NOT EXISTS in WHERE: PostgreSQL runs it as one anti-join, SQLite as an index probe per
-    pathway; cheaper on both than ranking every pathway with a window function.
-    """
-    later = aliased(Pathway, name="later_pathway")
-    return ~sa.exists().where(
-        later.participant_id == Pathway.participant_id,
-        sa.or_(later.orientation_date > Pathway.orientation_date,
-               sa.and_(later.orientation_date == Pathway.orientation_date,
-                       later.id > Pathway.id)))
-
-
 # Per-pathway and per-participant facts come from grouped derived tables, or joins on a
 # primary key, joined once; not from correlated EXISTS in the select list: PostgreSQL costs
 # each correlated subquery per row, and a few of them push the estimate past its JIT
@@ -323,7 +307,7 @@ def caseload_counts(today: date, contact_days: int) -> dict:
         .outerjoin(Participant, Participant.id == Pathway.participant_id)
         .outerjoin(PathwayProgress, PathwayProgress.pathway_id == Pathway.id)
         .outerjoin(steps, steps.c.pathway_id == Pathway.id)
-        .where(is_current())
+        .where(no_later_pathway())
         .group_by(Participant.referent_id)
     )
     without_pathway = (
