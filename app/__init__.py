@@ -31,9 +31,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     login_manager.init_app(app)
 
-    from app import diagnostics, sessions, web
+    from app import diagnostics, reference_data, sessions, web
 
     sessions.init_app(app)
+    reference_data.init_app(app)
     web.init_app(app)
     diagnostics.init_app(app)
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app import audit
+from app import audit, reference_data
 from app.extensions import db, login_manager
 from app.models import User
 
@@ -17,10 +17,20 @@ OPEN_ENDPOINTS = {"auth.login", "auth.logout", "auth.change_password", "main.hea
 
 @login_manager.user_loader
 def load_user(session_token: str) -> User | None:
-    """Find the active user whose current session token the cookie carries."""
-    return db.session.scalar(
-        sa.select(User).where(User.session_token == session_token, User.active.is_(True))
-    )
+    """Find the active user whose current session token the cookie carries.
+
+    The same statement reads the reference data's stamp (app/reference_data.py): every page
+    loads the user first, so the pages that only read learn it without a round trip more.
+    """
+    found = db.session.execute(
+        sa.select(User, reference_data.stamp_column())
+        .where(User.session_token == session_token, User.active.is_(True))
+    ).one_or_none()
+    if found is None:
+        return None
+    user, stamp = found
+    reference_data.note_stamp(stamp)
+    return user
 
 
 def start_session(user: User) -> None:

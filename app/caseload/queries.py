@@ -32,13 +32,13 @@ from app.models import (
     Pathway,
     PathwayProgress,
     Step,
-    StepType,
     User,
 )
 from app.paging import PageLinks, page_count
 from app.participants.queries import name_condition
 from app.progress.parameters import parameters_for
 from app.progress.snapshot import evaluated_before, refresh_stale
+from app.reference_data import step_type_labels
 from app.text import search_key
 from app.urls import url_pattern
 
@@ -207,7 +207,7 @@ class CaseloadPage(PageLinks):
     without_step_count: int
     provisional_exits_count: int
     stale_count: int = 0  # rows evaluated before today: refresh, then read the page again
-    step_type_choices: dict[str, str] = field(default_factory=dict)
+    step_type_choices: Mapping[str, str] = field(default_factory=dict)
     status_choices: dict[str, str] = field(default_factory=lambda: dict(STATUS_FILTER_LABELS))
     sort_choices: dict[str, str] = field(default_factory=lambda: dict(SORT_LABELS))
 
@@ -435,17 +435,6 @@ def stored_alerts(row) -> list[tuple[str, date, str, int | None]]:
 
 
 @cache
-def step_types_statement() -> sa.Select:
-    """Codes and labels of the step types in catalogue order, built once."""
-    return sa.select(StepType.code, StepType.label).order_by(StepType.position, StepType.code)
-
-
-def step_type_labels() -> dict[str, str]:
-    """Labels of the step types as the admin named them, in catalogue order (one query)."""
-    return dict(core_rows(step_types_statement()))
-
-
-@cache
 def everyone() -> sa.Subquery:
     """The whole active caseload (no text filter), built once."""
     return caseload_rows()
@@ -514,7 +503,7 @@ class RowContext:
     params: RuleParameters
     step_ids: dict[int, str]  # public ids of the steps the alerts point to
     job_ids: dict[int, str]  # and of the contracts
-    step_labels: dict[str, str]
+    step_labels: Mapping[str, str]
     validates_exits: bool
     alert_labels: dict[str, str] = field(default_factory=dict)  # filled as kinds come up
     file_url: Callable[[str], str] = field(

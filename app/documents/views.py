@@ -23,13 +23,14 @@ from app.models import (
     Role,
     User,
 )
-from app.participants.file import FILE_OPTIONS, step_labels
+from app.participants.file import FILE_OPTIONS
 from app.pdf import pdf_response, render_pdf
 from app.permissions import (
     PARTICIPANT_ROLES,
     get_participant_or_deny,
     roles_required,
 )
+from app.reference_data import step_type_labels
 from app.supervision.commissions import load_commission
 from app.web import date_fr
 
@@ -80,7 +81,7 @@ def file_stem(participant: Participant) -> str:
 
 def summary_bytes(participant: Participant, today: date, sections=None, by: str = "") -> bytes:
     """The summary PDF of one participant (also used by `flask print-summaries`)."""
-    summary = data.summary(participant, step_labels(), today, sections)
+    summary = data.summary(participant, step_type_labels(), today, sections)
     return render_pdf("pdf/summary.html", {"summary": summary, "head": letterhead(today)},
                       f"Synthèse de parcours — {summary.person.full_name}", by)
 
@@ -242,7 +243,7 @@ def caseload_report(user_id):
     if referent is None or referent.role != Role.REFERENT:
         abort(404)
     today = paris_today()
-    rows = data.caseload_rows(referent.id, step_labels())
+    rows = data.caseload_rows(referent.id, step_type_labels())
     pdf = render_pdf("pdf/portefeuille.html",
                      {"rows": rows, "referent": data.contact(referent),
                       "head": letterhead(today), "alert_total": sum(bool(r.alerts) for r in rows)},

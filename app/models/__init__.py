@@ -16,7 +16,7 @@ from app.models.pathway import (
     ReferentAssignment,
     Step,
 )
-from app.models.reference import EligibilityCriterion, StepType
+from app.models.reference import EligibilityCriterion, ReferenceStamp, StepType
 from app.models.settings import RuleParameter
 from app.models.snapshot import PathwayProgress
 from app.models.user import LoginAttempt, Role, Structure, User
@@ -27,6 +27,6 @@ __all__ = [
     "ExitFollowUp", "ParticipantFseData",
     "Interview", "LoginAttempt", "Mission", "Participant", "ParticipantSearchTerm", "Pathway",
     "PathwayProgress",
-    "PlieSetting", "ReferentAssignment",
+    "PlieSetting", "ReferenceStamp", "ReferentAssignment",
     "Role", "RuleParameter", "Step", "StepType", "Structure", "User",
 ]

@@ -36,3 +36,17 @@ participant_criterion = sa.Table(
               primary_key=True),
     sa.Column("criterion_id", sa.ForeignKey("eligibility_criterion.id"), primary_key=True),
 )
+
+
+class ReferenceStamp(Base):
+    """One row whose token changes, by database trigger, with every change of the reference
+    data the app keeps in memory (step types, rule parameters): see app/reference_cache.py.
+
+    The token is random, never a counter: a change rolled back must not leave a number that a
+    later change would reuse for different data.
+    """
+
+    __tablename__ = "reference_stamp"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(sa.String(32))

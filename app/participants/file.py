@@ -3,12 +3,10 @@
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.charts.timeline import TimelineItem, render_timeline, window_start
 from app.domain.catalogue import CONTRACT_TYPES, INTERVIEW_KINDS
-from app.extensions import db
 from app.models import (
     Appointment,
     Barrier,
@@ -18,7 +16,6 @@ from app.models import (
     Pathway,
     ReferentAssignment,
     Step,
-    StepType,
 )
 from app.pathway.assessments import ASSESSMENT_OPTIONS
 from app.permissions import get_participant_or_deny
@@ -43,11 +40,6 @@ FILE_OPTIONS = (
 def load_file(public_id: str) -> Participant:
     """The participant with every record the page shows, through the permission check."""
     return get_participant_or_deny(public_id, *FILE_OPTIONS)
-
-
-def step_labels() -> dict[str, str]:
-    """Labels of the step types, as the admin named them."""
-    return dict(db.session.execute(sa.select(StepType.code, StepType.label)).all())
 
 
 @dataclass

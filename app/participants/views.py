@@ -15,11 +15,12 @@ from app.fse.records import fse_summary
 from app.models import EligibilityCriterion, Participant
 from app.models.participant import SEX_LABELS
 from app.participants.assignment import record_assignment
-from app.participants.file import file_header, load_file, step_labels, timeline_svg
+from app.participants.file import file_header, load_file, timeline_svg
 from app.participants.forms import ParticipantForm, SearchForm
 from app.participants.queries import referent_choices, search_participants
 from app.permissions import PARTICIPANT_ROLES, get_participant_or_deny, roles_required
 from app.progress.views import progress_context
+from app.reference_data import step_type_labels
 from app.web import requested_page
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
@@ -77,7 +78,7 @@ def show(public_id):
     """The participant's file."""
     participant = load_file(public_id)
     today = paris_today()
-    labels = step_labels()
+    labels = step_type_labels()
     pathway = participant.current_pathway
     progress = {}
     if pathway is not None and pathway.entry_date is not None:

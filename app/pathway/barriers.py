@@ -18,7 +18,6 @@ from app.extensions import db
 from app.forms import add_problems
 from app.models import Barrier, Participant, Pathway
 from app.models.base import utcnow
-from app.participants.file import step_labels
 from app.pathway.barriers_forms import NO_STEP_HELP, BarrierForm, VersionForm
 from app.pathway.common import (
     current_pathway_or_404,
@@ -30,6 +29,7 @@ from app.pathway.common import (
     render_form,
 )
 from app.permissions import PARTICIPANT_ROLES, roles_required
+from app.reference_data import step_type_labels
 from app.web import date_fr
 
 bp = Blueprint("barriers", __name__, url_prefix="/participants/<public_id>/freins")
@@ -53,7 +53,7 @@ def situation_hidden(barrier: Barrier | None, participant: Participant) -> bool:
 
 def step_choices(pathway: Pathway) -> dict[str, str]:
     """The pathway's steps as checkbox choices: type label (from the admin's list) and start."""
-    labels = step_labels()
+    labels = step_type_labels()
     choices = {}
     for step in sorted(pathway.steps, key=lambda s: (s.start is None, s.start, s.id)):
         label = labels.get(step.type_code, step.type_code)

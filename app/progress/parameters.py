@@ -1,7 +1,8 @@
-"""The PLIE's rule parameters as the app uses them: read from their history, cached per request.
+"""The PLIE's rule parameters as the app uses them: read from their history, kept in memory.
 
 Every evaluation (milestones, durable employment, alerts) asks `parameters_for(day)`; the
-history is read once per request and each day's values are computed once.
+history is kept per process until it changes (app/reference_data.py), and each day's values are
+computed once per request.
 """
 
 from datetime import date, datetime
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 from flask import g
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app import audit
+from app import audit, reference_data
 from app.domain.rules import (
     SPECS_BY_KEY,
     ParameterChange,
@@ -52,11 +53,13 @@ def parameter_history() -> list[ParameterChange]:
             for key, value, effective_from in core_rows(history_statement())]
 
 
-def cached_history() -> list[ParameterChange]:
-    """The history, read at most once per request (or application context)."""
+def cached_history() -> tuple[ParameterChange, ...]:
+    """The history, kept per process while the reference stamp holds, and looked up at most
+    once per request (or application context)."""
     history = g.get(HISTORY_CACHE)
     if history is None:
-        history = parameter_history()
+        history = reference_data.cached("rule_parameter_history",
+                                        lambda: tuple(parameter_history()))
         setattr(g, HISTORY_CACHE, history)
     return history
 
