@@ -90,6 +90,10 @@ def index():
         "charts": {**cohort_charts(cohort, "plie"), "publics": public_chart(groups)},
         "ceiling_labels": CEILING_LABELS, "form_url": url_for("supervision.index"),
         "period_args": period_args(choice), "rules": parameters_for(today),
+        # A new period keeps the table's filter and sort (its first page's arguments, less
+        # the period's own), and starts again from its page 1.
+        "kept_args": {name: value for name, value in table.args(page=1).items()
+                      if name not in table.keep},
     }
     detail = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     if choice.errors:
@@ -129,7 +133,9 @@ def referent_view(user_id: int):
         period_args=period_args(choice), rules=parameters_for(today),
         cohort=cohort, charts=cohort_charts(cohort, "referent"),
         alerts=alert_kinds(today, user.id), fresh=freshness(today, user.id),
-        caseload=caseload, filters=filters, base_url=base_url, form_url=base_url)
+        caseload=caseload, filters=filters, base_url=base_url, form_url=base_url,
+        # A new period keeps the caseload's filters and sort, and starts again from its page 1.
+        kept_args=filters.args())
 
 
 @bp.route("/audit", endpoint="audit")
