@@ -19,9 +19,14 @@ def can_see_participants(user) -> bool:
     return user.role in PARTICIPANT_ROLES
 
 
+def sees_every_participant(user) -> bool:
+    """A supervisor reaches every participant (a référent only their caseload, others none)."""
+    return user.role == Role.SUPERVISOR
+
+
 def can_access_participant(user, participant: Participant) -> bool:
     """A supervisor reaches every participant, a référent only those assigned to them."""
-    if user.role == Role.SUPERVISOR:
+    if sees_every_participant(user):
         return True
     if user.role == Role.REFERENT:
         return participant.referent_id == user.id
@@ -31,7 +36,7 @@ def can_access_participant(user, participant: Participant) -> bool:
 def visible_participants(user) -> sa.Select:
     """A SELECT of the participants the user may list."""
     query = sa.select(Participant)
-    if user.role == Role.SUPERVISOR:
+    if sees_every_participant(user):
         return query
     if user.role == Role.REFERENT:
         return query.where(Participant.referent_id == user.id)

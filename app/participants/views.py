@@ -17,7 +17,7 @@ from app.models.participant import SEX_LABELS
 from app.participants.assignment import record_assignment
 from app.participants.file import file_header, load_file, timeline_svg
 from app.participants.forms import ParticipantForm, SearchForm
-from app.participants.queries import referent_choices, search_participants
+from app.participants.queries import count_by_terms, referent_choices, search_participants
 from app.permissions import PARTICIPANT_ROLES, get_participant_or_deny, roles_required
 from app.progress.views import progress_context
 from app.reference_data import step_type_labels
@@ -38,12 +38,16 @@ def index():
     form = SearchForm(request.args)
     text = form.q.data if form.validate() else ""
     sort = request.args.get("tri", "nom")
+    total = count_by_terms(current_user, text or "")
     page = db.paginate(
         search_participants(current_user, text or "", sort),
         page=requested_page(),
         per_page=current_app.config["PARTICIPANTS_PER_PAGE"],
         error_out=False,
+        count=total is None,
     )
+    if total is not None:
+        page.total = total
     audit.record("participant.list", query=text or "", page=page.page, shown=len(page.items))
     db.session.commit()
     return render_template("participants/index.html", form=form, page=page, sort=sort)

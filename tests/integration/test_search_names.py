@@ -146,3 +146,51 @@ def test_terms_go_with_the_participant(app, people):
     db.session.delete(helene)
     db.session.commit()
     assert list(db.session.scalars(terms)) == []
+
+
+@pytest.mark.parametrize("query", [
+    "jean", "j", "jean pierre", "goff", "le goff", "n'", "'", "1234567", "1234567a",
+    "04/07/1990", "pierrot 04/07/1990", "31/02/1990", "zzz", "e", "jean jean",
+])
+def test_the_supervisors_count_equals_what_the_search_finds(app, supervisor, other_referent,
+                                                             people, query):
+    """The supervisor's result count, read from the search terms alone, is the number of
+    participants the page's query finds: each once, however many of their name parts match."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.participants.queries import count_by_terms, search_participants
+
+    factories.ParticipantFactory(referent=other_referent, first_name="Jean-Jacques",
+                                 last_name="Jeannot")
+    expected = len(db.session.scalars(search_participants(supervisor, query)).unique().all())
+    assert count_by_terms(supervisor, query) == expected
+    # The page's own count (what référents get) agrees.
+    statement = sa.select(sa.func.count()).select_from(
+        search_participants(supervisor, query).order_by(None).subquery())
+    assert db.session.scalar(statement) == expected
+
+
+def test_only_the_supervisor_is_counted_by_terms(app, referent, supervisor, admin, people):
+    """A référent's count goes through their caseload (the page's query); so does a search
+    with no word."""
+    from app.participants.queries import count_by_terms
+
+    assert count_by_terms(referent, "jean") is None
+    assert count_by_terms(admin, "jean") is None
+    assert count_by_terms(supervisor, "") is None
+    assert count_by_terms(supervisor, "jean") == 2
+
+
+def test_the_result_count_and_pages_of_a_long_search(client, supervisor, referent):
+    """Thirty people named Martin: 30 found, two pages, whoever counts them."""
+    for index in range(30):
+        factories.ParticipantFactory(referent=referent, last_name="Martin",
+                                     first_name=f"Anne{index:02d}")
+    for user in (supervisor, referent):
+        sign_in(client, user)
+        text = client.get("/participants?q=mart").get_data(as_text=True)
+        assert "30 participants pour « mart »" in text
+        assert "page=2" in text
+        second = client.get("/participants?q=mart&page=2").get_data(as_text=True)
+        assert len(set(re.findall(r'href="/participants/([A-Za-z0-9_-]{12})"', second))) == 5
