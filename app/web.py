@@ -5,7 +5,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_group_symbol
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_login import current_user
@@ -106,10 +106,15 @@ def french_day(day: date, style: str) -> str:
     return babel_format_date(day, style, locale="fr")
 
 
+FR_GROUP = get_group_symbol("fr_FR")  # U+202F: Babel's thousands separator for fr_FR
+
+
 def number_fr(value, pattern: str = "#,##0.#") -> str:
     """A number the French way: 1 181,5 (narrow spaces between thousands, decimal comma)."""
     if value is None or value == "":
         return ""
+    if type(value) is int and pattern == "#,##0.#":  # a count: ~0.3 µs here against ~8 µs in Babel
+        return f"{value:,}".replace(",", FR_GROUP)
     return format_decimal(value, pattern, locale="fr_FR")
 
 
