@@ -84,6 +84,11 @@ def step_type_labels() -> Mapping[str, str]:
                   lambda: MappingProxyType(dict(core_rows(step_types_statement()))))
 
 
+def forget_values() -> None:
+    """Drop every value kept in this process: the next use reads the tables again."""
+    _values.clear()
+
+
 def init_app(app) -> None:
     """Forget the request's token when it ends."""
     app.teardown_request(forget_stamp)

@@ -208,3 +208,12 @@ def deterministic_fake_data():
     import factory.random
 
     factory.random.reseed_random("jalons")
+
+
+@pytest.fixture(autouse=True)
+def cold_reference_data():
+    """Start each test with nothing kept in memory by app/reference_data.py, as a new process
+    would: otherwise how many statements a page sends would depend on the tests run before."""
+    from app import reference_data
+
+    reference_data.forget_values()

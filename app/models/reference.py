@@ -40,7 +40,7 @@ participant_criterion = sa.Table(
 
 class ReferenceStamp(Base):
     """One row whose token changes, by database trigger, with every change of the reference
-    data the app keeps in memory (step types, rule parameters): see app/reference_cache.py.
+    data the app keeps in memory (step types, rule parameters): see app/reference_data.py.
 
     The token is random, never a counter: a change rolled back must not leave a number that a
     later change would reuse for different data.

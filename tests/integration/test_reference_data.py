@@ -1,17 +1,15 @@
 """Step types and rule parameters kept in memory: a change, however it is made, shows at once."""
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from app import reference_data
 from app.clock import paris_today
 from app.extensions import db
 from app.models import ReferenceStamp, RuleParameter, StepType
-from tests.helpers import sign_in
+from tests.helpers import count_queries, sign_in
 from tests.integration.test_caseload import follow_up
 
 
@@ -21,22 +19,6 @@ def stamp() -> str:
     token = db.session.scalar(sa.select(ReferenceStamp.token))
     db.session.rollback()
     return token
-
-
-@contextmanager
-def statements():
-    """Collect the SQL statements sent meanwhile."""
-    sent = []
-
-    def collect(_conn, _cursor, statement, *_args):
-        """Keep one statement."""
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", collect)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", collect)
 
 
 def other_connection_runs(sql: str, **values) -> None:
@@ -102,12 +84,12 @@ def test_pages_that_only_read_do_not_read_the_tables_again(client, referent):
     follow_up(referent, "Martin")
     sign_in(client, referent)
     client.get("/")  # the first request refreshes the rows and fills the memory
-    with statements() as sent:
+    with count_queries() as sent:
         assert client.get("/").status_code == 200
     assert not [sql for sql in sent if "FROM step_type" in sql or "FROM rule_parameter" in sql]
     assert not [sql for sql in sent if "reference_stamp" in sql and "user_account" not in sql]
     other_connection_runs("UPDATE step_type SET position = position WHERE code = 'PMSMP'")
-    with statements() as sent:
+    with count_queries() as sent:
         assert client.get("/").status_code == 200
     assert [sql for sql in sent if "FROM step_type" in sql]
 
